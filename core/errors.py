@@ -1,0 +1,67 @@
+"""One error type for everything a user may be told about.
+
+Services raise AppError with a stable `code`; pages show `error.message` and never a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID_FILE_FORMAT = "INVALID_FILE_FORMAT"
+    FILE_TOO_LARGE = "FILE_TOO_LARGE"
+    EMPTY_FILE = "EMPTY_FILE"
+    ENCRYPTED_PDF = "ENCRYPTED_PDF"
+    PDF_PROCESSING_ERROR = "PDF_PROCESSING_ERROR"
+    DOCX_PROCESSING_ERROR = "DOCX_PROCESSING_ERROR"
+    NO_TEXT_LAYER = "NO_TEXT_LAYER"
+    MISSING_JOB_DESCRIPTION = "MISSING_JOB_DESCRIPTION"
+    INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
+    AI_SERVICE_ERROR = "AI_SERVICE_ERROR"
+    STORAGE_ERROR = "STORAGE_ERROR"
+    TAVUS_ERROR = "TAVUS_ERROR"
+    PAYMENT_ERROR = "PAYMENT_ERROR"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_FOUND = "NOT_FOUND"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+
+
+DEFAULT_MESSAGES: dict[ErrorCode, str] = {
+    ErrorCode.INVALID_FILE_FORMAT: "This file type is not supported. Upload a PDF, DOCX or TXT file.",
+    ErrorCode.FILE_TOO_LARGE: "This file is too large.",
+    ErrorCode.EMPTY_FILE: "This file is empty.",
+    ErrorCode.ENCRYPTED_PDF: "This PDF is password-protected. Save an unprotected copy and upload that.",
+    ErrorCode.PDF_PROCESSING_ERROR: "We could not read this PDF. It may be damaged; try exporting it again.",
+    ErrorCode.DOCX_PROCESSING_ERROR: "We could not read this Word file. Try saving it again as DOCX or PDF.",
+    ErrorCode.NO_TEXT_LAYER: (
+        "This PDF is a scanned image with no text we can read. Upload the original document "
+        "or a text-based PDF."
+    ),
+    ErrorCode.MISSING_JOB_DESCRIPTION: "Add a job description first.",
+    ErrorCode.INSUFFICIENT_CREDITS: "You do not have enough credits for this. Top up on the Wallet page.",
+    ErrorCode.AI_SERVICE_ERROR: "The AI service did not answer. Please try again in a moment.",
+    ErrorCode.STORAGE_ERROR: "We could not store the file right now. Nothing was saved; please try again.",
+    ErrorCode.TAVUS_ERROR: "The video interview service is unavailable right now. You were not charged.",
+    ErrorCode.PAYMENT_ERROR: "The payment could not be completed. You were not charged.",
+    ErrorCode.PERMISSION_DENIED: "You do not have access to this.",
+    ErrorCode.NOT_FOUND: "We could not find that.",
+    ErrorCode.ACCOUNT_LOCKED: "Too many failed sign-in attempts. The account is locked for a while.",
+    ErrorCode.INVALID_INPUT: "Please check what you entered.",
+    ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
+}
+
+
+class AppError(Exception):
+    """An expected failure with a stable code and a sentence a user can act on."""
+
+    def __init__(self, code: ErrorCode | str, message: str | None = None, **details: object) -> None:
+        self.code = ErrorCode(code)
+        self.message = message or DEFAULT_MESSAGES[self.code]
+        self.details = details
+        super().__init__(f"{self.code}: {self.message}")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": str(self.code), "message": self.message}

@@ -1,0 +1,162 @@
+"""Sign-in gate on streamlit-authenticator, backed by our users table.
+
+streamlit-authenticator draws the log-in form, the log-out button and keeps the remember-me cookie.
+The user store, password check and lockout are ours: its credentials mapping loads only the one user
+being looked up (never the whole table), and its password check is replaced by `accounts.authenticate`,
+which counts failures in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from core import accounts
+from core.accounts import Actor
+from core.context import AppContext
+from core.errors import AppError
+from core.models import User
+from core.ui.feedback import user_errors
+from core.ui.state import get_ctx
+
+LOGIN_ERROR_KEY = "login_error"
+STAUTH_KEYS = {"authentication_status", "username", "name", "email", "roles", "logout", "init"}
+# Widget key of streamlit-authenticator's cookie-writing component; its value turns True once the browser wrote it.
+# Widget state vanishes on a run that does not draw the widget, so the fact is copied to a key of our own.
+COOKIE_COMPONENT_KEY = "set"
+COOKIE_WRITTEN_KEY = "auth_cookie_written"
+
+
+class UserDirectory(dict):
+    """The `usernames` mapping streamlit-authenticator expects, filled lazily from the database."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self._ctx = ctx
+
+    def _load(self, email: object) -> bool:
+        if not isinstance(email, str) or not email:
+            return False
+        with self._ctx.db.session() as session:
+            user = accounts.find_user(session, email)
+            if user is None or user.disabled:
+                return False
+            super().__setitem__(email, _entry(user))
+        return True
+
+    def __contains__(self, email: object) -> bool:
+        return super().__contains__(email) or self._load(email)
+
+    def __missing__(self, email: str) -> dict[str, Any]:
+        if self._load(email):
+            return super().__getitem__(email)
+        raise KeyError(email)
+
+
+def _entry(user: User) -> dict[str, Any]:
+    first, _, last = user.name.partition(" ")
+    return {"email": user.email, "first_name": first, "last_name": last, "password": user.password_hash,
+            "roles": [user.role]}
+
+
+def authenticator() -> stauth.Authenticate:
+    """A fresh authenticator per run (cheap: it holds no users until one is looked up)."""
+    ctx = get_ctx()
+    settings = ctx.settings
+    auth = stauth.Authenticate(
+        {"usernames": {}},
+        cookie_name=settings.auth_cookie_name,
+        cookie_key=settings.auth_cookie_key,
+        cookie_expiry_days=settings.auth_cookie_expiry_days,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+    model = auth.authentication_controller.authentication_model
+    model.credentials["usernames"] = UserDirectory(ctx)
+
+    def check_credentials(email: str, password: str) -> bool:
+        try:
+            accounts.authenticate(ctx, email, password)
+        except AppError as error:
+            st.session_state[LOGIN_ERROR_KEY] = error.message
+            return False
+        st.session_state.pop(LOGIN_ERROR_KEY, None)
+        return True
+
+    model.check_credentials = check_credentials
+    return auth
+
+
+def render_sign_in(auth: stauth.Authenticate) -> None:
+    """The log-in form; emails are stored lower-case, so normalise what was typed."""
+    original = auth.authentication_controller.login
+
+    def login(username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        email = accounts.normalise_email(username) if username else username
+        return original(email, password, *args, **kwargs)
+
+    auth.authentication_controller.login = login
+    auth.login(
+        location="main",
+        fields={"Form name": "Sign in", "Username": "Email", "Password": "Password", "Login": "Sign in"},
+        key="sign_in",
+    )
+    if st.session_state.get("authentication_status") is False:
+        st.error(st.session_state.get(LOGIN_ERROR_KEY) or "Email or password is incorrect.")
+    if st.session_state.get("authentication_status"):
+        st.rerun()
+
+
+def sign_in_session(actor: Actor) -> None:
+    """Sign a just-registered user in, exactly as the log-in form would; `remember_sign_in` writes the cookie."""
+    st.session_state.update(
+        authentication_status=True, username=actor.email, name=actor.name, email=actor.email,
+        roles=[str(actor.role)], logout=None,
+    )
+
+
+def remember_sign_in(auth: stauth.Authenticate) -> None:
+    """Write the remember-me cookie on signed-in runs until the browser reports it written.
+
+    The sign-in run itself reruns at once (or the form would stay on screen), which can remove the browser-side
+    component before it writes the cookie; an ordinary signed-in run lets it finish.
+    """
+    if st.session_state.get(COOKIE_COMPONENT_KEY):
+        st.session_state[COOKIE_WRITTEN_KEY] = True
+    if not st.session_state.get(COOKIE_WRITTEN_KEY):
+        auth.cookie_controller.set_cookie()
+
+
+def render_register(auth: stauth.Authenticate) -> None:
+    with st.form("register", clear_on_submit=False):
+        st.subheader("Create a student account")
+        name = st.text_input("Full name", key="register_name")
+        email = st.text_input("Email", key="register_email")
+        password = st.text_input(
+            "Password", type="password", key="register_password",
+            help=f"At least {accounts.PASSWORD_MIN} characters with a letter and a digit.",
+        )
+        repeat = st.text_input("Repeat password", type="password", key="register_repeat")
+        submitted = st.form_submit_button("Create account", type="primary")
+    if not submitted:
+        return
+    if password != repeat:
+        st.error("The two passwords do not match.")
+        return
+    with user_errors():
+        actor = accounts.create_user(get_ctx(), email=email, name=name, password=password)
+        sign_in_session(actor)
+        st.rerun()
+
+
+def sign_out(auth: stauth.Authenticate) -> None:
+    """Forget the user in this session and delete the cookie.
+
+    No st.rerun() here: the cookie is deleted by a browser-side component that must render in this run.
+    streamlit-authenticator's own `logout` flag stays set so the old cookie is not read again.
+    """
+    auth.logout(location="unrendered")
+    for key in [key for key in st.session_state if key not in STAUTH_KEYS]:
+        del st.session_state[key]

@@ -1,0 +1,19 @@
+"""The sidebar every signed-in page shares: who you are and, for students, credits and cards due."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core import billing, deck
+from core.accounts import Actor, Role
+from core.ui.state import get_ctx
+
+
+def render_sidebar(actor: Actor) -> None:
+    with st.sidebar:
+        st.markdown(f"**{actor.name}**  \n{actor.role.title()} · {actor.email}")
+        if actor.role == Role.STUDENT:
+            ctx = get_ctx()
+            credits, due = st.columns(2)
+            credits.metric("Credits", billing.balance(ctx, actor))
+            due.metric("Cards due", deck.due_count(ctx, actor))

@@ -1,0 +1,55 @@
+"""Per-process context and per-session signed-in user."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from core import accounts
+from core.accounts import Actor
+from core.config import Settings
+from core.context import AppContext
+
+
+def mirror_secrets_into_env() -> None:
+    """Let operators put settings in .streamlit/secrets.toml: top-level keys become env vars."""
+    try:
+        items = dict(st.secrets)
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return
+    for key, value in items.items():
+        if isinstance(value, str | int | float | bool):
+            os.environ.setdefault(key.upper(), str(value))
+
+
+@st.cache_resource(show_spinner=False)
+def _context(settings_json: str) -> AppContext:
+    """One context (and so one engine) per process and configuration; migrated on first use."""
+    ctx = AppContext(Settings.model_validate_json(settings_json))
+    ctx.settings.check_production_ready()
+    ctx.db.upgrade()
+    return ctx
+
+
+def get_ctx() -> AppContext:
+    return _context(Settings().model_dump_json())
+
+
+def signed_in_actor() -> Actor | None:
+    """The signed-in user, re-read from the database so role changes and deletions apply at once."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    email = st.session_state.get("username")
+    actor = accounts.load_actor_by_email(get_ctx(), email) if email else None
+    st.session_state["actor"] = actor
+    return actor
+
+
+def current_actor() -> Actor:
+    """For pages: the signed-in user (app.py only routes signed-in users to them)."""
+    actor = st.session_state.get("actor")
+    if actor is None:
+        st.error("Please sign in.")
+        st.stop()
+    return actor

@@ -1,0 +1,67 @@
+"""Logging goes to one stdout handler, installed once, and every line carries the id of the run that wrote it."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from contextvars import copy_context
+
+import pytest
+
+from core import logging_setup
+
+
+@pytest.fixture
+def root_logger() -> Iterator[logging.Logger]:
+    """Leave the root logger as it was (pytest's capture handlers included)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    root.handlers = [h for h in handlers if h.get_name() != logging_setup.HANDLER_NAME]
+    yield root
+    root.handlers, root.level = handlers, level
+
+
+def test_configure_installs_one_handler_and_tags_lines(root_logger):
+    out = io.StringIO()
+    logging_setup.configure("debug", stream=out)
+    logging_setup.configure("warning", stream=io.StringIO())
+    assert [h.get_name() for h in root_logger.handlers].count(logging_setup.HANDLER_NAME) == 1
+    assert root_logger.level == logging.WARNING
+
+    def one_run() -> str:
+        request_id = logging_setup.start_run("abcd1234", level="info")
+        logging.getLogger("core.test").info("charged %d credit", 1)
+        return request_id
+
+    request_id = copy_context().run(one_run)
+    logging.getLogger("core.test").warning("outside any run")
+
+    first, second = out.getvalue().splitlines()
+    assert re.fullmatch(r"abcd1234\.[0-9a-f]{4}", request_id)
+    assert first.endswith(f"INFO [{request_id}] core.test: charged 1 credit")
+    assert second.endswith("WARNING [-] core.test: outside any run")
+
+
+def test_concurrent_runs_keep_their_own_ids(root_logger):
+    out = io.StringIO()
+    logging_setup.configure("info", stream=out)
+    ids: dict[str, str] = {}
+    barrier = threading.Barrier(2)
+
+    def session(name: str) -> None:
+        ids[name] = logging_setup.start_run(name)
+        barrier.wait()  # both ids are set before either logs
+        logging.getLogger("core.test").info("hello from %s", name)
+
+    threads = [threading.Thread(target=copy_context().run, args=(session, name)) for name in ("aaaa0000", "bbbb1111")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = out.getvalue().splitlines()
+    for name, request_id in ids.items():
+        assert any(line.endswith(f"[{request_id}] core.test: hello from {name}") for line in lines)
+    assert ids["aaaa0000"] != ids["bbbb1111"]
