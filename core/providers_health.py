@@ -1,0 +1,97 @@
+"""Admin → Providers: which AI, OCR, storage, video and payment backends are active, and whether they answer.
+
+Each check is one cheap call with a short time-out; they run in parallel under one overall deadline, so a
+dead backend costs the page a few seconds at most. Details never contain a key, a secret or a response body.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+
+from core.accounts import Actor, Role, require_role
+from core.ai import health as ai_health
+from core.ai.health import ProviderStatus
+from core.config import Settings
+from core.context import AppContext
+from core.errors import AppError
+
+log = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 5.0
+DEADLINE_SECONDS = 8.0
+
+
+def _storage(settings: Settings) -> ProviderStatus:
+    from core.storage import build_storage
+
+    name = settings.storage_backend
+    try:
+        return ProviderStatus(name, "storage", True, True, f"Reachable: {build_storage(settings).health()}.")
+    except AppError as error:
+        return ProviderStatus(name, "storage", True, False, error.message)
+
+
+def _tavus(settings: Settings) -> ProviderStatus:
+    from core.integrations.tavus import build_tavus
+
+    client = build_tavus(settings.model_copy(update={"tavus_timeout_seconds": CHECK_TIMEOUT_SECONDS}))
+    if client is None:
+        return ProviderStatus("tavus", "video", False, None,
+                              "Off: video interviews are hidden. Set TAVUS_API_KEY to offer them.")  # fmt: skip
+    result = client.health()
+    return ProviderStatus("tavus", "video", True, result.ok, result.detail)
+
+
+def _payments(settings: Settings) -> ProviderStatus:
+    from core.integrations.payments import REFUSED, build_payment_provider
+
+    try:
+        provider = build_payment_provider(settings)
+    except AppError as error:
+        return ProviderStatus(settings.payment_provider, "payments", True, False, error.message)
+    if provider.name == "demo":
+        return ProviderStatus("demo", "payments", True, None,
+                              "Demo checkout: purchases are credited at once and marked demo.")  # fmt: skip
+    # Payment Links have no free "ping"; fetching an unknown link gets an answer without touching money.
+    try:
+        provider.fetch("plink_health_check")
+    except AppError as error:
+        cause = str(error.__cause__ or "")
+        if "authentication" in cause.lower():
+            return ProviderStatus(provider.name, "payments", True, False, "Answered, but refused the keys.")
+        if error.message == REFUSED:
+            return ProviderStatus(provider.name, "payments", True, True, "Reachable; keys accepted.")
+        return ProviderStatus(provider.name, "payments", True, False, error.message)
+    return ProviderStatus(provider.name, "payments", True, True, "Reachable; keys accepted.")
+
+
+CHECKS: tuple[tuple[str, str, Callable[[Settings], list[ProviderStatus] | ProviderStatus]], ...] = (
+    ("ai", "ai", ai_health.check),
+    ("storage", "storage", _storage),
+    ("tavus", "video", _tavus),
+    ("payments", "payments", _payments),
+)
+
+
+def check_all(ctx: AppContext, actor: Actor) -> list[ProviderStatus]:
+    """Admin only: one row per backend, in a fixed order, within DEADLINE_SECONDS."""
+    require_role(actor, Role.ADMIN)
+    pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="health")
+    futures = [pool.submit(check, ctx.settings) for _, _, check in CHECKS]
+    wait(futures, timeout=DEADLINE_SECONDS)
+    pool.shutdown(wait=False, cancel_futures=True)  # a hung backend must not hold the page
+    rows: list[ProviderStatus] = []
+    for (name, kind, _), future in zip(CHECKS, futures, strict=True):
+        if not future.done():
+            rows.append(ProviderStatus(name, kind, True, False, f"No answer within {DEADLINE_SECONDS:g} s."))
+            continue
+        try:
+            result = future.result()
+        except Exception as exc:  # the admin page must render whatever a backend does
+            log.exception("health check %s failed", name)
+            rows.append(ProviderStatus(name, kind, True, False, f"The check failed ({type(exc).__name__})."))
+            continue
+        rows.extend(result if isinstance(result, list) else [result])
+    return rows

@@ -1,0 +1,175 @@
+"""Render a stored ATS report: gauge, breakdown, skill chips, fit, keywords, insights, flashcards, evidence.
+
+Shared by the Job match page and the counselor's student drill-down (`render_report(record, key=...)`).
+Only reads the stored JSON, so reopening a report is free and fast; the PDF is built on click.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from core import report_export
+from core.analyses import BREAKDOWN, AnalysisRecord, provider_label
+from core.report_export import PART_LABELS, score_colour
+
+CHART_HEIGHT = 260
+PRIORITIES = (("high", "red"), ("medium", "orange"), ("low", "blue"))
+
+
+def gauge(score: int) -> go.Figure:
+    figure = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=score,
+            number={"suffix": " / 100"},
+            title={"text": "Overall ATS score"},
+            gauge={
+                "axis": {"range": [0, 100]},
+                "bar": {"color": score_colour(score)},
+                "steps": [
+                    {"range": [0, 50], "color": "#fdecea"},
+                    {"range": [50, 75], "color": "#fff8e1"},
+                    {"range": [75, 100], "color": "#e8f5e9"},
+                ],
+            },
+        )
+    )
+    figure.update_layout(height=CHART_HEIGHT, margin={"l": 20, "r": 20, "t": 50, "b": 10})
+    return figure
+
+
+def breakdown_bars(breakdown: dict[str, int]) -> go.Figure:
+    parts = list(BREAKDOWN)[::-1]
+    values = [breakdown[p] for p in parts]
+    figure = go.Figure(
+        go.Bar(
+            x=values,
+            y=[PART_LABELS[p] for p in parts],
+            orientation="h",
+            marker_color=[score_colour(v) for v in values],
+            text=values,
+            textposition="outside",
+        )
+    )
+    figure.update_layout(
+        title="Score breakdown", height=CHART_HEIGHT, xaxis={"range": [0, 110]},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )  # fmt: skip
+    return figure
+
+
+def _chip_text(name: str) -> str:
+    return name.replace("[", "(").replace("]", ")")
+
+
+def chips(skills: list[str], colour: str, empty: str = "none") -> str:
+    """Skills as coloured Markdown badges on one line."""
+    return " ".join(f":{colour}-badge[{_chip_text(s)}]" for s in skills) if skills else f"_{empty}_"
+
+
+def _bullets(items: list[str]) -> None:
+    if items:
+        st.markdown("\n".join(f"- {item}" for item in items))
+    else:
+        st.caption("Nothing to add here.")
+
+
+def render_report(record: AnalysisRecord, *, key: str = "report", downloads: bool = True) -> None:
+    report = record.report
+    analysis, ats = report["analysis"], report["ats_score"]
+    evidence: dict[str, Any] = ats.get("evidence") or {}
+    skills = evidence.get("skills_match") or {}
+    meta = record.meta
+
+    st.subheader(f"{record.job_title}")
+    st.caption(
+        f"CV: {record.cv_label} · {record.created_at:%d %b %Y %H:%M} UTC · wording by {provider_label(record.provider)}"
+    )
+    for note in meta.get("notes") or []:
+        st.info(note, icon=":material/info:")
+
+    left, right = st.columns(2)
+    left.plotly_chart(gauge(record.overall_score), key=f"{key}_gauge", config={"displayModeBar": False})
+    right.plotly_chart(breakdown_bars(record.breakdown), key=f"{key}_bars", config={"displayModeBar": False})
+    compat = analysis["role_compatibility"]
+    st.markdown(f"**Role compatibility {compat['score']} / 100.** {compat['reasoning']}")
+
+    st.markdown("#### Skills")
+    st.markdown("**Required** — on your CV: " + chips(skills.get("required_matched", []), "green"))
+    st.markdown("**Required** — missing: " + chips(skills.get("required_missing", []), "red"))
+    st.markdown("**Preferred** — on your CV: " + chips(skills.get("preferred_matched", []), "green"))
+    st.markdown("**Preferred** — missing: " + chips(skills.get("preferred_missing", []), "orange"))
+
+    exp, edu = analysis["experience_match"], analysis["education_match"]
+    years, degree, keywords = st.columns(3)
+    years.metric("Experience", f"{exp['candidate_years']:g} years")
+    years.caption(
+        f"The job asks for {exp['required_years']:g}+ years: {exp['match_percentage']}% covered."
+        if exp["required_years"]
+        else "The job states no minimum."
+    )
+    degree.metric("Education", (edu["candidate"] or "none").replace("_", " "))
+    asked = (edu["required"] or "").replace("_", " ")
+    degree.caption(
+        (f"Meets the {asked} requirement." if edu["match"] else f"Below the {asked} requirement.")
+        if asked
+        else "The job states no degree."
+    )
+    keywords.metric("Keywords found", f"{len(analysis['matching_keywords'])} of "
+                    f"{len(analysis['matching_keywords']) + len(analysis['missing_keywords'])}")  # fmt: skip
+    st.markdown("**Keywords** — found: " + chips(analysis["matching_keywords"], "green")
+                + "  \nmissing: " + chips(analysis["missing_keywords"], "gray"))  # fmt: skip
+
+    insights = report.get("insights") or {}
+    st.markdown("#### What to do next")
+    recs = insights.get("recommendations") or {}
+    for level, colour in PRIORITIES:
+        items = recs.get(f"{level}_priority") or []
+        if items:
+            st.markdown(f":{colour}-badge[{level.title()} priority]")
+            _bullets(items)
+    strengths, improvements = st.columns(2)
+    with strengths:
+        st.markdown("**Strengths**")
+        _bullets(insights.get("strengths") or [])
+    with improvements:
+        st.markdown("**Improvements**")
+        _bullets(insights.get("improvements") or [])
+
+    cards = report.get("flashcards") or []
+    added = meta.get("flashcards_added")
+    st.markdown("#### Flashcards")
+    if added is not None:
+        st.caption(f"{added} new cards were added to your deck ({len(cards) - added} you already had).")
+    with st.expander(f"The {len(cards)} interview flashcards from this report"):
+        for card in cards:
+            st.markdown(f"**{card['front']}**  \n{card['back']}")
+
+    st.markdown("#### Why these scores")
+    for part in BREAKDOWN:
+        with st.expander(f"{PART_LABELS[part]}: {record.breakdown[part]} / 100"):
+            st.json(evidence.get(part) or {}, expanded=True)
+
+    if downloads:
+        report_downloads(record, key=key)
+
+
+def report_downloads(record: AnalysisRecord, *, key: str) -> None:
+    stem = report_export.file_stem(record)
+    pdf, markdown, raw = st.columns(3)
+    pdf.download_button(
+        "Download PDF", data=lambda: report_export.to_pdf(record), file_name=f"{stem}.pdf",
+        mime="application/pdf", icon=":material/picture_as_pdf:", key=f"{key}_pdf", on_click="ignore",
+    )  # fmt: skip
+    markdown.download_button(
+        "Download Markdown", data=report_export.to_markdown(record), file_name=f"{stem}.md",
+        mime="text/markdown", icon=":material/description:", key=f"{key}_md", on_click="ignore",
+    )  # fmt: skip
+    raw.download_button(
+        "Download JSON", data=json.dumps(record.report, ensure_ascii=False, indent=2), file_name=f"{stem}.json",
+        mime="application/json", icon=":material/data_object:", key=f"{key}_json", on_click="ignore",
+    )  # fmt: skip
