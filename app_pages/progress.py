@@ -1,0 +1,42 @@
+"""Progress: scores over time, skills gained, interview scores, reviews, activity."""
+
+import streamlit as st
+
+from core import deck, progress
+from core.ui import charts
+from core.ui.state import current_actor, get_ctx
+
+actor, ctx = current_actor(), get_ctx()
+st.title("Progress")
+
+points = progress.score_history(ctx, actor, actor.id)
+interviews = progress.interview_history(ctx, actor, actor.id)
+review_days = deck.review_days(ctx, actor, actor.id)
+
+if not (points or interviews or review_days):
+    st.info("No history yet. Start with a job match: every report, interview and review shows up here.",
+            icon=":material/insights:")
+    st.page_link("app_pages/job_match.py", label="Run your first job match", icon=":material/analytics:")
+    st.stop()
+
+if points:
+    st.plotly_chart(charts.scores_by_job(points))
+    jobs = sorted({p.job_title for p in points})
+    job = st.selectbox("Breakdown for", jobs, key="progress_job")
+    st.plotly_chart(charts.breakdown_over_time([p for p in points if p.job_title == job]))
+    gains = progress.skill_gains(ctx, actor, actor.id)
+    st.subheader("Skills you added since your first match")
+    if gains:
+        for job_title in sorted({g.job_title for g in gains}):
+            skills = ", ".join(f"`{g.skill}`" for g in gains if g.job_title == job_title)
+            st.markdown(f"**{job_title}:** {skills}")
+    else:
+        st.caption("Match the same job again after improving your CV to see skills move from missing to matched.")
+if interviews:
+    st.plotly_chart(charts.interview_scores(interviews))
+if review_days:
+    st.plotly_chart(charts.reviews_per_day(review_days))
+
+st.subheader("Recent activity")
+for event in progress.activity(ctx, actor, actor.id):
+    st.markdown(f"- {event.at:%d %b %H:%M} · {event.text}")
