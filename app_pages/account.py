@@ -1,0 +1,52 @@
+"""Account: change password, download all your data, delete your account."""
+
+import streamlit as st
+
+from core import accounts, privacy
+from core.ui.feedback import user_errors
+from core.ui.state import current_actor, get_ctx
+
+actor = current_actor()
+st.title("Account")
+st.write(f"**{actor.name}** · {actor.email} · {actor.role.title()}")
+
+with st.form("change_password", clear_on_submit=True):
+    st.subheader("Change password")
+    current = st.text_input("Current password", type="password")
+    new = st.text_input("New password", type="password", help="At least 10 characters with a letter and a digit.")
+    repeat = st.text_input("Repeat new password", type="password")
+    if st.form_submit_button("Change password"):
+        if new != repeat:
+            st.error("The new passwords do not match.")
+        else:
+            with user_errors():
+                accounts.change_password(get_ctx(), actor, current, new)
+                st.success("Password changed.")
+
+st.subheader("Your data")
+st.caption("Everything we store about you: profile, cohorts, credits, CVs (with the files), reports, flashcards, "
+           "interviews and counselors' notes, as JSON plus your files in one zip.")  # fmt: skip
+if st.button("Prepare my data download", key="export_prepare", icon=":material/folder_zip:"):
+    with user_errors():
+        st.session_state["export_zip"] = privacy.export_user_data(get_ctx(), actor)
+if st.session_state.get("export_zip"):
+    st.download_button(
+        "Download my data (zip)",
+        data=st.session_state["export_zip"],
+        file_name="my-interviewprep-data.zip",
+        mime="application/zip",
+        icon=":material/download:",
+        on_click="ignore",
+        key="export_download",
+    )
+
+if not actor.is_admin:
+    with st.expander("Delete my account", icon=":material/delete_forever:"):
+        st.warning("This deletes your account and all your data, including uploaded CVs, reports, interviews and "
+                   "unused credits. It cannot be undone. Download your data first if you want a copy.")  # fmt: skip
+        confirm = st.text_input(f"Type your email ({actor.email}) to confirm", key="delete_confirm")
+        if st.button("Delete my account permanently", key="delete_account", type="primary"):
+            with user_errors():
+                privacy.delete_account(get_ctx(), actor, confirm_email=confirm)
+                st.session_state.pop("export_zip", None)
+                st.rerun()  # app.py sees the account is gone and signs out

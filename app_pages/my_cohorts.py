@@ -1,0 +1,66 @@
+"""My cohorts: join with an invite code (with consent), see who coaches you, read their notes, leave."""
+
+import streamlit as st
+
+from core import cohorts, notes
+from core.ui.feedback import user_errors
+from core.ui.state import current_actor, get_ctx
+
+actor, ctx = current_actor(), get_ctx()
+st.title("My cohorts")
+
+# An invite link (…/my_cohorts?code=XXXX) pre-fills the code once.
+if "code" in st.query_params and "join_code" not in st.session_state:
+    st.session_state["join_code"] = st.query_params["code"]
+
+with st.form("join_cohort", clear_on_submit=False):
+    st.subheader("Join a cohort")
+    code = st.text_input("Invite code", key="join_code", max_chars=32, placeholder="e.g. K7PM2QXA")
+    consent = st.checkbox(cohorts.CONSENT_TEXT, key="join_consent")
+    if st.form_submit_button("Join", type="primary"):
+        with user_errors():
+            joined = cohorts.join_cohort(ctx, actor, code, consent=consent)
+            st.success(f"You joined {joined.name}.")
+
+memberships: list[cohorts.Membership] = []
+with user_errors():
+    memberships = cohorts.my_cohorts(ctx, actor)
+
+st.subheader("Your cohorts")
+if not memberships:
+    st.caption("You are not in a cohort yet. Ask your counselor for an invite code.")
+for m in memberships:
+    with st.container(border=True):
+        st.markdown(f"**{m.name}**" + (f" · {m.term}" if m.term else ""))
+        st.caption(f"Counselors: {', '.join(m.counselors) or 'none yet'} · joined {m.joined_at:%d %b %Y} · "
+                   f"sharing your analyses, interview results and activity with them")  # fmt: skip
+        jobs = cohorts.cohort_jobs(ctx, actor, m.cohort_id)
+        if jobs:
+            st.markdown("Job descriptions from your counselors: " + ", ".join(
+                f"**{j.title}**" + (f" ({j.company})" if j.company else "") for j in jobs))  # fmt: skip
+        confirm_key = f"confirm_leave_{m.cohort_id}"
+        if not st.session_state.get(confirm_key):
+            if st.button("Leave cohort", key=f"leave_{m.cohort_id}"):
+                st.session_state[confirm_key] = True
+                st.rerun()
+        else:
+            st.warning("Leave? Your counselors will stop seeing your work straight away.")
+            yes, no = st.columns(2)
+            if yes.button("Yes, leave", key=f"leave_yes_{m.cohort_id}", type="primary"):
+                with user_errors():
+                    cohorts.leave_cohort(ctx, actor, m.cohort_id)
+                    st.session_state.pop(confirm_key, None)
+                    st.rerun()
+            if no.button("Cancel", key=f"leave_no_{m.cohort_id}"):
+                st.session_state.pop(confirm_key, None)
+                st.rerun()
+
+st.subheader("Notes from your counselors")
+with user_errors():
+    received = notes.notes_for_student(ctx, actor)
+    if not received:
+        st.caption("No notes yet.")
+    for note in received:
+        with st.container(border=True):
+            st.caption(f"{note.created_at:%d %b %Y} · {note.author} · {note.about}")
+            st.markdown(note.body)

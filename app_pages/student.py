@@ -1,0 +1,137 @@
+"""Student view (read-only): one student's reports, interviews and progress, and the counselor's notes on them.
+
+The student comes from `?student=<id>` (the cohort dashboard links here) or from the pickers. Every read goes
+through services that check the counselor still coaches the student and audit-log the view.
+"""
+
+import streamlit as st
+
+from core import analyses, cohorts, dashboard, notes, progress
+from core.ui import charts
+from core.ui.feedback import user_errors
+from core.ui.report import render_report
+from core.ui.state import current_actor, get_ctx
+
+actor, ctx = current_actor(), get_ctx()
+st.title("Student view")
+
+
+def pick_student() -> None:
+    """Cohort then student pickers; the choice is kept in the URL so the view can be bookmarked and shared."""
+    mine = cohorts.list_cohorts(ctx, actor)
+    if not mine:
+        st.info("You have no cohorts yet. Create one on the Cohorts page.")
+        return
+    names = {c.id: c.name for c in mine}
+    left, right = st.columns(2)
+    cohort_id = left.selectbox("Cohort", list(names), format_func=names.get, key="student_view_cohort")
+    people = {p.id: p for p in cohorts.list_students(ctx, actor, cohort_id)}
+    if not people:
+        right.caption("No students in this cohort yet.")
+        return
+    student_id = right.selectbox("Student", list(people), key="student_view_student",
+                                 format_func=lambda i: f"{people[i].name} ({people[i].email})")  # fmt: skip
+    if right.button("Open", key="student_view_open"):
+        st.query_params["student"] = str(student_id)
+        st.rerun()
+
+
+def turn_text(turn: object) -> tuple[str, str]:
+    """One transcript turn as (speaker, words), whatever the provider called the fields."""
+    if not isinstance(turn, dict):
+        return "—", str(turn)
+    speaker = str(turn.get("role") or turn.get("speaker") or "—").title()
+    return speaker, str(turn.get("text") or turn.get("content") or "")
+
+
+requested = st.query_params.get("student")
+student_id = int(requested) if requested and requested.isdigit() else None
+with st.expander("Choose a student", expanded=student_id is None, icon=":material/search:"), user_errors():
+    pick_student()
+if student_id is None:
+    st.stop()
+
+overview = None
+with user_errors():
+    overview = dashboard.student_overview(ctx, actor, student_id)
+if overview is None:
+    st.stop()
+
+st.header(overview.name)
+st.caption(" · ".join([overview.email, ", ".join(overview.cohorts) or "no cohort",
+                       f"last active {overview.last_active_at:%d %b %Y}" if overview.last_active_at
+                       else "never active"]))  # fmt: skip
+scored = [i for i in overview.interviews if i.scores]
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Analyses", len(overview.analyses))
+m2.metric("Best ATS", max((a.overall_score for a in overview.analyses), default="—"))
+m3.metric("Interviews scored", len(scored))
+m4.metric("Flashcards due", overview.cards_due)
+
+tab_progress, tab_reports, tab_interviews, tab_notes = st.tabs(["Progress", "Reports", "Interviews", "Notes"])
+
+with tab_progress, user_errors():
+    points = progress.score_history(ctx, actor, student_id)
+    if points:
+        st.plotly_chart(charts.scores_by_job(points), key="student_scores")
+    history = progress.interview_history(ctx, actor, student_id)
+    if history:
+        st.plotly_chart(charts.interview_scores(history), key="student_interviews")
+    if not (points or history):
+        st.caption("No analyses or interviews yet.")
+
+with tab_reports:
+    if not overview.analyses:
+        st.caption("No reports yet.")
+    else:
+        by_id = {a.id: a for a in overview.analyses}
+        chosen = st.selectbox("Report", list(by_id), key="student_report",
+                              format_func=lambda i: f"{by_id[i].created_at:%d %b %Y} · {by_id[i].job_title} · "
+                              f"{by_id[i].overall_score}/100")  # fmt: skip
+        with user_errors():
+            render_report(analyses.get_analysis(ctx, actor, chosen), key=f"student_report_{chosen}", downloads=False)
+
+with tab_interviews:
+    if not overview.interviews:
+        st.caption("No interviews yet.")
+    for interview in overview.interviews:
+        label = f"{interview.created_at:%d %b %Y} · {interview.job_title or 'Interview'} · {interview.mode}"
+        with st.expander(
+            label + (f" · {interview.scores['overall']}/100" if interview.scores else f" · {interview.status}")
+        ):
+            if interview.scores:
+                cols = st.columns(4)
+                for col, (name, value) in zip(cols, interview.scores.items(), strict=True):
+                    col.metric(name.replace("_", " ").title(), value)
+            if interview.transcript:
+                for turn in interview.transcript:
+                    speaker, said = turn_text(turn)
+                    st.markdown(f"**{speaker}:** {said}")
+            else:
+                answers = {a.get("question_id"): a.get("text", "") for a in interview.answers if isinstance(a, dict)}
+                for q in (q for q in interview.questions if isinstance(q, dict)):
+                    st.markdown(f"**Q:** {q.get('text', '')}  \n**A:** {answers.get(q.get('id')) or '_no answer_'}")
+
+with tab_notes:
+    with st.form("add_note", clear_on_submit=True):
+        targets: dict[str, tuple[int | None, int | None]] = {"The student in general": (None, None)}
+        targets.update({f"Report: {a.job_title} ({a.created_at:%d %b}, {a.overall_score}/100)": (a.id, None)
+                        for a in overview.analyses})  # fmt: skip
+        targets.update({f"Interview: {i.job_title or 'practice'} ({i.created_at:%d %b})": (None, i.id)
+                        for i in overview.interviews})  # fmt: skip
+        about = st.selectbox("About", list(targets))
+        body = st.text_area("Note for the student", help="The student sees this on their My cohorts page.")
+        if st.form_submit_button("Save note", type="primary"):
+            with user_errors():
+                analysis_id, interview_id = targets[about]
+                notes.add_note(ctx, actor, student_id, body, analysis_id=analysis_id, interview_id=interview_id)
+                st.success("Saved. The student can read it now.")
+    with user_errors():
+        for note in notes.notes_about(ctx, actor, student_id):
+            with st.container(border=True):
+                st.caption(f"{note.created_at:%d %b %Y %H:%M} · {note.author} · {note.about}")
+                st.markdown(note.body)
+                if note.author_id == actor.id and st.button("Delete", key=f"delete_note_{note.id}"):
+                    with user_errors():
+                        notes.delete_note(ctx, actor, note.id)
+                        st.rerun()
