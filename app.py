@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import cohorts, logging_setup
+from core.accounts import Role
 from core.ui import auth
 from core.ui.navigation import SIGN_IN_PAGE, pages_for
 from core.ui.sidebar import render_sidebar
-from core.ui.state import mirror_secrets_into_env, signed_in_actor
+from core.ui.state import get_ctx, mirror_secrets_into_env, signed_in_actor
 
 st.set_page_config(page_title="InterviewPrep", page_icon=":material/school:", layout="wide")
 mirror_secrets_into_env()
+logging_setup.start_run(st.session_state.setdefault("log_session_id", logging_setup.new_session_id()),
+                        get_ctx().settings.log_level)
+
+if st.query_params.get(cohorts.INVITE_PARAM):  # an invite link: keep the code through sign-in
+    st.session_state[cohorts.PENDING_INVITE] = st.query_params[cohorts.INVITE_PARAM]
 
 authenticator = auth.authenticator()
 actor = signed_in_actor()
@@ -23,15 +30,18 @@ if actor is None:
     st.session_state["authenticator"] = authenticator
     page = st.navigation([st.Page(SIGN_IN_PAGE, title="Sign in", icon=":material/login:", default=True)])
 else:
+    invited = actor.role == Role.STUDENT and st.session_state.get(cohorts.PENDING_INVITE)
+    home = "app_pages/my_cohorts.py" if invited else "app_pages/dashboard.py"
     page = st.navigation(
         {
             section: [
-                st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "app_pages/dashboard.py")
+                st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == home)
                 for spec in specs
             ]
             for section, specs in pages_for(actor.role).items()
         }
     )
     render_sidebar(actor)
-    auth.remember_sign_in(authenticator)
+    with st.sidebar:  # last in the sidebar, so drawing it or not never shifts the page's own elements
+        auth.remember_sign_in(authenticator)
 page.run()

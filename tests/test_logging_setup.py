@@ -65,3 +65,28 @@ def test_concurrent_runs_keep_their_own_ids(root_logger):
     for name, request_id in ids.items():
         assert any(line.endswith(f"[{request_id}] core.test: hello from {name}") for line in lines)
     assert ids["aaaa0000"] != ids["bbbb1111"]
+
+
+def _failing_page() -> None:
+    import streamlit as st
+
+    from core import logging_setup
+    from core.ui.feedback import user_errors
+
+    logging_setup.start_run("feed0001")
+    with user_errors():
+        raise RuntimeError("database exploded")
+    st.write("the page goes on")
+
+
+def test_unexpected_error_shows_the_log_reference_not_a_traceback(root_logger, capsys):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_failing_page).run()
+    assert not at.exception
+    [error] = at.error
+    reference = re.search(r"Reference: (feed0001\.[0-9a-f]{4})$", error.value).group(1)
+    assert "database exploded" not in error.value and "Traceback" not in error.value
+    assert at.markdown[0].value == "the page goes on"
+    log_line = next(line for line in capsys.readouterr().out.splitlines() if "unexpected error" in line)
+    assert f"[{reference}] interviewprep: unexpected error" in log_line

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 
 from core.errors import AppError, ErrorCode
+from core.logging_setup import current_request_id
 
 log = logging.getLogger("interviewprep")
 
@@ -29,6 +29,6 @@ def user_errors() -> Iterator[None]:
     except AppError as error:
         show_error(error)
     except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("unexpected error, reference %s", reference)
+        reference = current_request_id()  # the id on this run's log lines
+        log.exception("unexpected error")
         st.error(f"Something went wrong on our side. Nothing was charged. Reference: {reference}")
