@@ -4,8 +4,8 @@ A fresh interpreter per file costs ~0.5 s of start-up, so workers are kept and r
 its budget, crashes or answers garbage is killed and never reused. Not multiprocessing: its children
 re-import the parent's main script, which under Streamlit is app.py.
 
-Wire format on the worker's stdin/stdout: one JSON header line (with "size") then `size` raw bytes in;
-one JSON line out. `serve` is the worker side.
+Wire format on the worker's stdin/stdout: the worker says "ready" once its imports are done; then per request
+one JSON header line (with "size") and `size` raw bytes in, one JSON line out. `serve` is the worker side.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from typing import Any
 from core.config import PROJECT_ROOT
 
 MAX_IDLE_WORKERS = 4
+# A loaded machine can take seconds to start an interpreter; that must not eat into a file's parsing budget.
+STARTUP_SECONDS = 60.0
+READY = b"ready\n"
 
 
 class WorkerTimeout(Exception):
@@ -37,33 +40,42 @@ class WorkerFailed(Exception):
 class _Worker:
     def __init__(self, module: str) -> None:
         self.module = module
+        self.ready = False
         self.proc = subprocess.Popen(
             [sys.executable, "-m", module, "--serve"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,
         )
 
     def ask(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
-        deadline = time.monotonic() + timeout
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+        """Send one request; `timeout` covers the work only, not the interpreter's start-up."""
+        if not self.ready:
+            if self._read_line(time.monotonic() + STARTUP_SECONDS) != READY:
+                raise WorkerFailed("worker did not start")
+            self.ready = True
+        assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
             self.proc.stdin.flush()
         except OSError as exc:
             raise WorkerFailed("worker is gone") from exc
-        reply = bytearray()
+        try:
+            return json.loads(self._read_line(time.monotonic() + timeout))
+        except ValueError as exc:
+            raise WorkerFailed("unreadable reply") from exc
+
+    def _read_line(self, deadline: float) -> bytes:
+        assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
-        while not reply.endswith(b"\n"):
+        line = bytearray()
+        while not line.endswith(b"\n"):
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
                 raise WorkerTimeout
             chunk = os.read(fd, 1 << 16)
             if not chunk:
                 raise WorkerFailed("worker exited")
-            reply += chunk
-        try:
-            return json.loads(reply)
-        except ValueError as exc:
-            raise WorkerFailed("unreadable reply") from exc
+            line += chunk
+        return bytes(line)
 
     def kill(self) -> None:
         self.proc.kill()
@@ -120,6 +132,8 @@ def _stop_idle_workers() -> None:
 def serve(handle: Callable[[dict[str, Any], bytes], Any]) -> None:
     """Worker side: answer requests on stdin until it closes."""
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    stdout.write(READY)
+    stdout.flush()
     while header_line := stdin.readline():
         header = json.loads(header_line)
         data = stdin.read(header["size"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 import random
 import time
 import zipfile
@@ -177,15 +176,16 @@ def test_legacy_doc_message_says_what_to_do(settings: Settings) -> None:
     assert "DOCX or PDF" in raised.value.message
 
 
-def test_pathological_pdf_is_stopped_at_the_time_limit() -> None:
-    settings = Settings(app_env="test", extraction_timeout_seconds=1.0)
+def test_pathological_pdf_is_stopped_at_the_time_limit(settings: Settings) -> None:
+    extract_text(make_pdf(), "warm.pdf", settings)  # a started worker: the limit covers parsing, not start-up
+    limited = Settings(app_env="test", extraction_timeout_seconds=1.0)
     started = time.perf_counter()
     with pytest.raises(AppError) as raised:
-        extract_text(slow_pdf(), "slow.pdf", settings)
+        extract_text(slow_pdf(), "slow.pdf", limited)
     assert raised.value.code == ErrorCode.PDF_PROCESSING_ERROR
     assert "too long" in raised.value.message
     assert time.perf_counter() - started < 4
-    assert not [child for child in multiprocessing.active_children() if child.is_alive()]
+    assert "Jane Example" in extract_text(make_pdf(), "cv.pdf", limited).text  # a fresh worker takes over
 
 
 def test_pdf_with_empty_user_password_opens(settings: Settings) -> None:
