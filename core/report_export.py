@@ -8,6 +8,7 @@ DejaVu Sans from matplotlib's own data, so names like "ZoÃ«" and amounts like "â
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,8 @@ PART_LABELS = {
     "format_optimization": "Format",
 }
 GOOD, FAIR, POOR = "#2e7d32", "#f9a825", "#c62828"
+# fpdf2 subsets the fonts with fontTools, which logs some 60 INFO lines per PDF: keep them out of the app log.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 def score_colour(score: int) -> str:

@@ -3,6 +3,7 @@ shown on Progress; a video interview against the fake Tavus; the "video unavaila
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -129,6 +130,9 @@ def test_practice_interview_in_the_page_leave_resume_finish_and_progress(open_ap
     assert progress.interview_history(app_env, student, student.id)[0]["overall"] == done.result["overall"]
     at.switch_page("app_pages/progress.py").run()
     assert not at.exception
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    [chart] = [spec for spec in specs if spec["layout"]["title"]["text"] == "Interview scores"]
+    assert {trace["name"]: trace["y"] for trace in chart["data"]}["Overall"] == [done.result["overall"]]
 
 
 def test_video_interview_in_the_page_against_fake_tavus(open_app, app_env, student, job, tavus):
@@ -153,6 +157,27 @@ def test_video_interview_in_the_page_against_fake_tavus(open_app, app_env, stude
     assert done.status == "completed"
     assert {m.label: m.value for m in at.metric}["Overall"] == str(done.result["overall"])
     assert [e.label for e in at.expander] == ["Transcript"]
+
+
+def test_video_page_waits_for_the_transcript_then_shows_the_scores(open_app, app_env, student, job, tavus):
+    """The student left the call: the page stops showing the call and polls until Tavus has the transcript."""
+    at = start(open_app(student, page=PAGE), job.id, "video")
+    [summary] = interviews.list_interviews(app_env, student)
+    conversation = tavus.conversations[interviews.get_interview(app_env, student, summary.id).conversation_id]
+    conversation.status = "ended"  # the call is over; no transcript yet
+    at.button(key="iv_check").click().run()
+    assert not at.exception
+    assert any("Waiting for the transcript" in i for i in texts(at, "info"))
+    assert not at.get("iframe") and not [b for b in at.button if b.key == "iv_end"]
+    assert interviews.get_interview(app_env, student, summary.id).status == "processing"
+
+    conversation.status = "active"
+    tavus.finish(conversation.id)  # the transcript arrives
+    at.button(key="iv_check").click().run()
+    assert not at.exception
+    done = interviews.get_interview(app_env, student, summary.id)
+    assert done.status == "completed" and done.transcript
+    assert {m.label: m.value for m in at.metric}["Overall"] == str(done.result["overall"])
 
 
 def test_failed_video_start_shows_a_plain_message_and_refunds(open_app, app_env, student, job, tavus):

@@ -1,4 +1,5 @@
-"""AppTest of Job match: the full flow, reopening for free, insufficient credits, a deleted CV, an empty JD."""
+"""AppTest of Job match: the full flow, reopening for free, a model that words the report or fails, insufficient
+credits, a deleted CV, an empty JD."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from core import analyses, billing, cvs, jobs
 from core.accounts import Role
 from core.models import Analysis
 from tests.conftest import CORPUS
+from tests.fakes.openai_server import API_KEY, answer, error
 
 PAGE = "app_pages/job_match.py"
 CV_FILE = "07_carla_mendes.txt"
@@ -69,6 +71,19 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
     assert charts[1]["data"][0]["type"] == "bar"
     markdown = " ".join(texts(at, "markdown"))
     assert ":green-badge[sql]" in markdown  # a required skill Carla has
+    assert markdown.index("**Required** — on your CV") < markdown.index("**Preferred** — on your CV")
+    analysis = record.report["analysis"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Experience"] == f"{analysis['experience_match']['candidate_years']:g} years"
+    assert metrics["Education"] == (analysis["education_match"]["candidate"] or "none").replace("_", " ")
+    assert metrics["Keywords found"].startswith(f"{len(analysis['matching_keywords'])} of ")
+    assert "**Keywords** — found:" in markdown
+    recommendations = record.report["insights"]["recommendations"]
+    assert any(recommendations.values())
+    for level, colour in (("high", "red"), ("medium", "orange"), ("low", "blue")):
+        items = recommendations[f"{level}_priority"]
+        assert (f":{colour}-badge[{level.title()} priority]" in markdown) == bool(items)
+        assert all(item in markdown for item in items)
     assert "new cards were added to your deck" in " ".join(texts(at, "caption"))
     assert {e.label for e in at.expander} >= {f"Skills: {record.breakdown['skills_match']} / 100"}
     labels = [d.proto.label for d in at.get("download_button")]
@@ -81,6 +96,44 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
     assert not at.exception
     assert at.subheader[0].value == "Data Analyst"
     assert billing.balance(app_env, student) == 9
+
+
+MODEL_INSIGHTS = {
+    "strengths": ["Model strength: SQL dashboards."],
+    "improvements": ["Model improvement: show Tableau."],
+    "recommendations": {"high_priority": ["Model says: add Tableau."], "medium_priority": [], "low_priority": []},
+}
+
+
+@pytest.mark.parametrize(
+    ("reply", "wording", "shown"),
+    [
+        (answer(MODEL_INSIGHTS), "wording by OpenAI", "Model says: add Tableau."),
+        (error(500), "wording by built-in engine", "answered with an error (HTTP 500)"),
+    ],
+    ids=["good-answer", "http-500"],
+)
+def test_configured_model_words_the_report_or_the_page_says_why_not(
+    open_app, make_user, app_env, fake_openai, monkeypatch, reply, wording, shown
+) -> None:
+    """With a language model configured the student always gets a report with the engine's scores; when the
+    model fails, the page says which provider failed and that the built-in wording was used."""
+    for key, value in {"AI_PROVIDER": "openai", "AI_API_KEY": API_KEY, "AI_BASE_URL": fake_openai.base_url,
+                       "AI_TIMEOUT_SECONDS": "2", "AI_MAX_RETRIES": "0"}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    fake_openai.script("chat", reply)
+    student = make_user()
+    cv = upload(app_env, student)
+    at = paste_and_run(open_app(student, page=PAGE), JD_TEXT, "Data Analyst")
+    assert not at.exception, at.exception
+    [summary] = analyses.list_analyses(app_env, student)
+    local = analyses.run_analysis(app_env, student, cv.id, pasted_text=JD_TEXT)  # app_env: no model configured
+    assert summary.overall_score == local.overall_score  # scores never come from the model
+    assert any(wording in c for c in texts(at, "caption"))
+    assert shown in " ".join(texts(at, "markdown") + texts(at, "info"))
+    assert all(API_KEY not in text for text in texts(at, "info") + texts(at, "caption"))
+    assert len(at.get("plotly_chart")) == 2
+    assert billing.balance(app_env, student) == 10 - 2  # the model's run and the local one: both made a report
 
 
 def test_catalogue_job_run(open_app, make_user, app_env) -> None:

@@ -1,11 +1,13 @@
-"""AppTest of Jobs: target roles, add/edit/delete a job, save from the catalogue, counselor view."""
+"""AppTest of Jobs: target roles (also shown on Account), add/edit/delete a job, save from the catalogue, the
+counselor view, and a JD a counselor publishes on the Cohorts page reaching a student's Jobs and Job match."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from core import cohorts, jobs
+from core import analyses, billing, cohorts, cvs, jobs
 from core.accounts import Role
+from tests.conftest import CORPUS
 
 PAGE = "app_pages/jobs.py"
 JD = "Data Analyst\nRequirements\n- SQL and Microsoft Excel.\n"
@@ -13,6 +15,10 @@ JD = "Data Analyst\nRequirements\n- SQL and Microsoft Excel.\n"
 
 def texts(at: AppTest, kind: str) -> list[str]:
     return [element.value for element in getattr(at, kind)]
+
+
+def labelled(widgets, label: str):
+    return next(w for w in widgets if w.label == label)
 
 
 def submit(at: AppTest, label: str) -> AppTest:
@@ -31,6 +37,10 @@ def test_target_roles_rank_the_catalogue(open_app, make_user, app_env) -> None:
     assert "Suggested for your target roles." in texts(at, "caption")
     first_two = [md for md in texts(at, "markdown") if "Asks for:" in md][:2]
     assert any("Data Analyst" in md for md in first_two) and any("UX Designer" in md for md in first_two)
+
+    at.switch_page("app_pages/account.py").run()  # the profile shows them, with the way back to change them
+    assert "**Target roles:** Data Analyst, UX Designer" in texts(at, "markdown")
+    assert [link.proto.label for link in at.get("page_link")] == ["Change target roles on the Jobs page"]
 
 
 def test_add_edit_delete_and_save_from_catalogue(open_app, make_user, app_env) -> None:
@@ -77,3 +87,33 @@ def test_counselor_sees_cohort_jobs_read_only(open_app, make_user, app_env) -> N
     assert "Your cohorts' job descriptions" in texts(at, "subheader")
     assert at.button(key=f"jobs_delete_btn_{job_id}").disabled
     assert not any(b.key and b.key.startswith("jobs_cat_") for b in at.button)  # catalogue is browse-only
+
+
+def test_counselor_publishes_on_cohorts_page_and_student_matches_against_it(open_app, make_user, app_env) -> None:
+    counselor, student, outsider = make_user(role=Role.COUNSELOR), make_user(), make_user()
+    cohort = cohorts.create_cohort(app_env, counselor, name="Batch")
+    cohorts.join_cohort(app_env, student, cohort.invite_code, consent=True)
+
+    at = open_app(counselor, page="app_pages/cohorts.py")
+    labelled(at.text_input, "Job title").input("Cohort Analyst")
+    labelled(at.text_area, "Job description").input(JD)
+    at = submit(at, "Publish to cohort")
+    assert not at.exception
+    assert any(s.startswith("Published.") for s in texts(at, "success"))
+    [job] = jobs.list_jobs(app_env, student)
+    assert (job.title, job.source, job.cohort_id) == ("Cohort Analyst", "cohort", cohort.id)
+    assert jobs.list_jobs(app_env, outsider) == []
+
+    at = open_app(student, page=PAGE)  # on Jobs: badged, read-only
+    assert any("**Cohort Analyst** :violet-badge[from your cohort]" in md for md in texts(at, "markdown"))
+    assert at.button(key=f"jobs_edit_btn_{job.id}").disabled and at.button(key=f"jobs_delete_btn_{job.id}").disabled
+
+    cvs.upload_cv(app_env, student, "07_carla_mendes.txt", (CORPUS / "resumes" / "07_carla_mendes.txt").read_bytes())
+    at.switch_page("app_pages/job_match.py").run()  # on Job match: offered first, and it runs
+    assert at.selectbox(key="jm_job").value == job.id
+    assert at.selectbox(key="jm_job").options == ["Cohort Analyst · from your cohort"]
+    submit(at, "Run match")
+    assert not at.exception
+    [report] = analyses.list_analyses(app_env, student)
+    assert report.job_title == "Cohort Analyst" and analyses.get_analysis(app_env, student, report.id).job_id == job.id
+    assert billing.balance(app_env, student) == app_env.settings.welcome_credits - 1

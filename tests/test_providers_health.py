@@ -8,6 +8,7 @@ from core import providers_health
 from core.accounts import Role
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
+from tests.fakes.mistral_server import FakeMistral
 from tests.fakes.openai_server import API_KEY
 from tests.fakes.razorpay_server import FakeRazorpay
 from tests.fakes.tavus_server import FakeTavus
@@ -74,6 +75,31 @@ def test_admin_page_lists_backends(open_app, make_user) -> None:
     assert "Every active backend answered." in [s.value for s in at.success]
     at.button(key="providers_refresh").click().run()
     assert not at.exception and len(at.dataframe) == 1
+
+
+def test_admin_page_with_every_backend_configured_shows_them_reachable_and_no_key(
+    open_app, make_user, fake_openai, monkeypatch
+) -> None:
+    with FakeTavus() as tavus, FakeRazorpay() as razorpay, FakeMistral(api_key="mistral-ocr-secret-42") as ocr:
+        env = {
+            "AI_PROVIDER": "openai", "AI_API_KEY": API_KEY, "AI_BASE_URL": fake_openai.base_url,
+            "MISTRAL_API_KEY": ocr.api_key, "MISTRAL_BASE_URL": ocr.origin,
+            "TAVUS_API_KEY": tavus.api_key, "TAVUS_BASE_URL": tavus.url,
+            "PAYMENT_PROVIDER": "razorpay", "RAZORPAY_KEY_ID": razorpay.key_id,
+            "RAZORPAY_KEY_SECRET": razorpay.key_secret, "RAZORPAY_BASE_URL": razorpay.url,
+        }  # fmt: skip
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        at = open_app(make_user(role=Role.ADMIN), page=PAGE)
+        secrets = (API_KEY, ocr.api_key, tavus.api_key, razorpay.key_secret)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Used for"]) == ["Language model", "OCR", "File storage", "Video interviews", "Payments"]
+    assert list(table["Backend"]) == ["openai", "mistral-ocr", "local", "tavus", "razorpay"]
+    assert set(table["Reachable"]) == {"yes"} and set(table["Active"]) == {"yes"}
+    shown = table.to_csv() + " ".join(e.value for kind in ("markdown", "caption", "success", "warning")
+                                      for e in getattr(at, kind))  # fmt: skip
+    assert not any(secret in shown for secret in secrets)
 
 
 def test_students_cannot_open_the_providers_page(open_app, make_user) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from datetime import datetime
 
 import pypdf
@@ -31,9 +32,11 @@ def test_markdown_has_scores_skills_insights_and_escapes_user_text(ctx, make_use
     assert "Scores come from the built-in engine" in text
 
 
-def test_pdf_is_valid_with_chart_images_and_unicode_text(ctx, make_user) -> None:
+def test_pdf_is_valid_with_chart_images_and_unicode_text(ctx, make_user, caplog) -> None:
     record = stored_report(ctx, make_user)
+    caplog.set_level(logging.INFO)  # the app logs at INFO: font subsetting must not flood it
     data = report_export.to_pdf(record)
+    assert not [r for r in caplog.records if r.name.startswith("fontTools")]
     assert data.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert len(reader.pages[0].images) == 2  # the gauge and the breakdown chart
