@@ -34,10 +34,7 @@ else:
     home = "app_pages/my_cohorts.py" if invited else "app_pages/dashboard.py"
     page = st.navigation(
         {
-            section: [
-                st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == home)
-                for spec in specs
-            ]
+            section: [st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == home) for spec in specs]
             for section, specs in pages_for(actor.role).items()
         }
     )

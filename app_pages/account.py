@@ -1,14 +1,19 @@
-"""Account: change password, download all your data, delete your account."""
+"""Account: your profile (name, role, target roles), change password, download all your data, delete your account."""
 
 import streamlit as st
 
-from core import accounts, privacy
+from core import accounts, jobs, privacy
+from core.accounts import Role
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
 actor = current_actor()
 st.title("Account")
 st.write(f"**{actor.name}** · {actor.email} · {actor.role.title()}")
+if actor.role == Role.STUDENT:  # target roles live on the profile; the Jobs page edits them beside the catalogue
+    roles = jobs.target_roles(get_ctx(), actor)
+    st.write("**Target roles:** " + (", ".join(roles) or "none yet"))
+    st.page_link("app_pages/jobs.py", label="Change target roles on the Jobs page", icon=":material/work:")
 
 with st.form("change_password", clear_on_submit=True):
     st.subheader("Change password")

@@ -9,9 +9,10 @@ from core.ui.state import current_actor, get_ctx
 actor, ctx = current_actor(), get_ctx()
 st.title("My cohorts")
 
-# An invite link (…/my_cohorts?code=XXXX) pre-fills the code once.
-if "code" in st.query_params and "join_code" not in st.session_state:
-    st.session_state["join_code"] = st.query_params["code"]
+# An invite link (…/?join=CODE, kept by app.py through sign-in) pre-fills the code once.
+if invite := st.session_state.pop(cohorts.PENDING_INVITE, None):
+    st.session_state["join_code"] = invite
+    st.query_params.pop(cohorts.INVITE_PARAM, None)
 
 with st.form("join_cohort", clear_on_submit=False):
     st.subheader("Join a cohort")

@@ -1,8 +1,9 @@
 """Cohort dashboard at scale: 5,000 students, 100,000 analyses, 20 cohorts (one of 500 students) on PostgreSQL.
 
 Seeds a throwaway database with COPY, then prints the time of each dashboard query, the whole
-`cohort_dashboard` call, the AppTest render of the Cohorts page for the 500-student cohort (target <= 1 s),
-a student drill-down, and deleting one account. The database is dropped at the end.
+`cohort_dashboard` call, the AppTest render of the Cohorts page for the 500-student cohort (target <= 1 s:
+a new session's first view, a rerun, and the first view in a fresh process), a student drill-down (service and
+page), and deleting one account. The database is dropped at the end.
 
     .venv/bin/python benchmarks/cohort_scale.py [--keep]
 Env: BENCH_POSTGRES_URL (default postgresql+psycopg://postgres@127.0.0.1:5432/postgres, the admin database).
@@ -33,6 +34,7 @@ from core.accounts import Role
 from core.config import Settings
 from core.context import AppContext
 from core.db import Database, utcnow
+from tests.cohort_data import report as stored_report
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 STUDENTS, ANALYSES, COHORTS, BIG_COHORT = 5_000, 100_000, 20, 500
@@ -102,8 +104,7 @@ def seed(url: str) -> dict[str, int]:
                 for k in range(per_student):
                     score = max(0, min(100, level + k + rng.randint(-10, 10)))
                     missing = rng.sample(SKILLS, rng.randint(1, 5))
-                    report = {"analysis": {"matching_skills": ["git"], "missing_skills": missing},
-                              "ats_score": {"overall_score": score}, "resume_preview": PREVIEW}  # fmt: skip
+                    report = {**stored_report(score, missing), "resume_preview": PREVIEW}  # the full stored shape
                     at = now - timedelta(days=180 - k * 9, minutes=rng.randint(0, 1440))
                     copy.write_row((uid, "cv.pdf", "Data Analyst", score, score, score, 70, 80, 90, json.dumps(report),
                                     "local", 1, at))  # fmt: skip
@@ -171,6 +172,11 @@ def bench(url: str, ids: dict[str, int]) -> None:
     ms, _ = timed(lambda: dashboard.student_overview(ctx, counselor, ids["first_student"]))
     print(f"  student_overview() drill-down ................ {ms:7.1f} ms")
 
+    start = time.perf_counter()  # a server process pays these once, on the first page that charts or tabulates
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+
+    imports = (time.perf_counter() - start) * 1000
     from streamlit.testing.v1 import AppTest
 
     for key, value in {
@@ -183,22 +189,36 @@ def bench(url: str, ids: dict[str, int]) -> None:
     }.items():
         os.environ[key] = value
     app = str(Path(__file__).resolve().parent.parent / "app.py")
-    at = AppTest.from_file(app, default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = counselor.email
-    at.run()
-    start = time.perf_counter()
-    at.switch_page("app_pages/cohorts.py").run()
-    first = (time.perf_counter() - start) * 1000
-    renders = []
+
+    def signed_in() -> AppTest:
+        at = AppTest.from_file(app, default_timeout=60)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = counselor.email
+        return at.run()
+
+    def open_cohorts(at: AppTest) -> float:
+        start = time.perf_counter()
+        at.switch_page("app_pages/cohorts.py").run()
+        assert not at.exception, at.exception
+        assert len(at.dataframe[0].value) == BIG_COHORT
+        return (time.perf_counter() - start) * 1000
+
+    cold = open_cohorts(signed_in())
+    firsts = [open_cohorts(signed_in()) for _ in range(5)]  # a counselor opening the page on a running server
+    at, renders = signed_in(), []
+    open_cohorts(at)
     for _ in range(5):
         start = time.perf_counter()
         at.run()
         renders.append((time.perf_counter() - start) * 1000)
-    assert not at.exception, at.exception
-    assert len(at.dataframe[0].value) == BIG_COHORT
-    print(f"  AppTest render of the Cohorts page: first {first:.0f} ms, then median {statistics.median(renders):.0f} ms"
-          f" (target <= 1000 ms)")  # fmt: skip
+    print(f"  AppTest render of the Cohorts page (target <= 1000 ms): new session median "
+          f"{statistics.median(firsts):.0f} ms (max {max(firsts):.0f}), rerun median "
+          f"{statistics.median(renders):.0f} ms; first in a fresh process {cold:.0f} ms + {imports:.0f} ms "
+          f"of one-time pandas/plotly imports")  # fmt: skip
+    at.query_params["student"] = str(ids["first_student"])
+    ms, _ = timed(lambda: at.switch_page("app_pages/student.py").run())
+    assert not at.exception and not at.error and at.header[0].value == "Student 0000", at.exception or at.error
+    print(f"  AppTest render of a student drill-down ........ {ms:7.1f} ms")
 
     from core import privacy
 

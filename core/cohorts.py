@@ -26,6 +26,8 @@ from core.models import Cohort, CohortMember, Job, User
 # No 0/O/1/I/L: codes are read aloud in class and typed from slides. 31^8 ≈ 8.5e11 codes.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+INVITE_PARAM = "join"  # ?join=CODE in an invite link
+PENDING_INVITE = "pending_invite"  # session key holding that code until My cohorts shows it
 NOT_FOUND = "We could not find that cohort."
 CONSENT_TEXT = (
     "I agree to share my CV analyses, interview results and activity with this cohort's counselors "
@@ -84,7 +86,9 @@ def normalise_code(code: str) -> str:
 
 
 def invite_link(settings: Settings, code: str) -> str:
-    return f"{settings.public_base_url.rstrip('/')}/my_cohorts?code={code}"
+    """The app's root with the code: it works signed out too (app.py keeps the code through sign-in and opens
+    My cohorts with it filled in), where a page path would show signed-out visitors "page not found"."""
+    return f"{settings.public_base_url.rstrip('/')}/?{INVITE_PARAM}={code}"
 
 
 # --- access -----------------------------------------------------------------------------------------
@@ -221,9 +225,14 @@ def list_cohorts(ctx: AppContext, actor: Actor) -> list[CohortInfo]:
         return _infos(session, list(session.scalars(query)))
 
 
+def cohort_info(session: Session, actor: Actor, cohort_id: int) -> CohortInfo:
+    """The cohort with its counts, for its staff, inside the caller's session."""
+    return _infos(session, [require_cohort_staff(session, actor, cohort_id)])[0]
+
+
 def get_cohort(ctx: AppContext, actor: Actor, cohort_id: int) -> CohortInfo:
     with ctx.db.session() as session:
-        return _infos(session, [require_cohort_staff(session, actor, cohort_id)])[0]
+        return cohort_info(session, actor, cohort_id)
 
 
 def regenerate_code(ctx: AppContext, actor: Actor, cohort_id: int) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.accounts import Actor, require_student_access
-from core.cohorts import CohortInfo, get_cohort, require_cohort_staff
+from core.cohorts import CohortInfo, cohort_info
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
@@ -253,9 +253,8 @@ def histogram(rows: Sequence[StudentRow]) -> list[tuple[str, int]]:
 def cohort_dashboard(ctx: AppContext, actor: Actor, cohort_id: int, *, weeks: int = 12) -> CohortDashboard:
     """Everything the cohort page shows, for a counselor of the cohort or an admin; the view is audit-logged."""
     now = utcnow()
-    cohort = get_cohort(ctx, actor, cohort_id)
     with ctx.db.session() as session:
-        require_cohort_staff(session, actor, cohort_id)
+        cohort = cohort_info(session, actor, cohort_id)
         rows, latest_ids = _student_rows(session, cohort_id, now)
         breakdown = _breakdown(session, latest_ids)
         skills = _missing_skills(session, latest_ids)

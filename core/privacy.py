@@ -2,8 +2,9 @@
 
 Erasure deletes the users row; foreign keys cascade to every row the user owns (wallet, ledger, payments,
 CVs, jobs, analyses, flashcards, reviews, interviews, results, notes about them, memberships). Stored files
-are removed after the transaction commits, so a storage hiccup never leaves a half-deleted account; a file
-that cannot be removed is logged for the operator. The audit log keeps the bare user id of the erasure.
+(CV uploads and practice-answer recordings) are removed after the transaction commits, so a storage hiccup
+never leaves a half-deleted account; a file that cannot be removed is logged for the operator. The audit log
+keeps the bare user id of the erasure.
 """
 
 from __future__ import annotations
@@ -73,8 +74,27 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100] or "file"
 
 
+def _stored_files(session: Session, user_id: int) -> list[tuple[str, str]]:
+    """(name inside the export, storage key) of every file the user stored: CV uploads and answer recordings."""
+    files = [
+        (f"{cv_id}_{_safe_name(filename)}", key)
+        for cv_id, filename, key in session.execute(
+            select(CV.id, CV.filename, CV.storage_key).where(CV.user_id == user_id).order_by(CV.id)
+        )
+    ]
+    for interview_id, answers in session.execute(
+        select(Interview.id, Interview.answers).where(Interview.user_id == user_id).order_by(Interview.id)
+    ):
+        for answer in answers or []:
+            audio = answer.get("audio") if isinstance(answer, dict) else None
+            if isinstance(audio, dict) and audio.get("key"):
+                question = _safe_name(str(answer.get("question_id")))
+                files.append((f"interview_{interview_id}_{question}.{audio['key'].rsplit('.', 1)[-1]}", audio["key"]))
+    return files
+
+
 def export_user_data(ctx: AppContext, actor: Actor) -> bytes:
-    """A zip with data.json (every row the actor owns) and files/ (their uploaded CVs)."""
+    """A zip with data.json (every row the actor owns) and files/ (their uploaded CVs and answer recordings)."""
     with ctx.db.session() as session:
         user = session.get(User, actor.id)
         if user is None:
@@ -98,24 +118,24 @@ def export_user_data(ctx: AppContext, actor: Actor) -> bytes:
         ]
         for name, model, owner in OWNED:
             data[name] = [_row(obj) for obj in session.scalars(select(model).where(owner == actor.id))]
-        files = [(cv["id"], cv["filename"], cv["storage_key"]) for cv in data["cvs"]]
+        files = _stored_files(session, actor.id)
         audit.record(session, actor_id=actor.id, action="privacy.export", subject_user_id=actor.id)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        for cv_id, filename, key in files:
+        for name, key in files:
             try:
-                archive.writestr(f"files/{cv_id}_{_safe_name(filename)}", ctx.storage.get(key))
+                archive.writestr(f"files/{name}", ctx.storage.get(key))
             except AppError as error:
                 if error.code != ErrorCode.NOT_FOUND:
                     raise
-                archive.writestr(f"files/{cv_id}_{_safe_name(filename)}.missing.txt", "The stored file was missing.")
+                archive.writestr(f"files/{name}.missing.txt", "The stored file was missing.")
     return buffer.getvalue()
 
 
 def erase_user(session: Session, user_id: int, *, by: Actor) -> list[str]:
     """Delete the user and (by cascade) everything they own; returns the storage keys to remove after commit."""
-    keys = list(session.scalars(select(CV.storage_key).where(CV.user_id == user_id)))
+    keys = [key for _, key in _stored_files(session, user_id)]
     if not session.execute(delete(User).where(User.id == user_id)).rowcount:
         raise AppError(ErrorCode.NOT_FOUND, "We could not find that account.")
     audit.record(

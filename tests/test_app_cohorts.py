@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
-from core import accounts, cohorts, demo
+from core import accounts, cohorts, dashboard, demo
 from core.db import utcnow
+from core.errors import AppError
 from core.models import AuditLog, Cohort
 from tests.cohort_data import add_analysis, add_interview, set_last_active
+from tests.conftest import APP_FILE, PASSWORD
 
 COUNSELOR_PAGES = ("app_pages/cohorts.py", "app_pages/student.py", "app_pages/admin_users.py",
                    "app_pages/admin_audit.py")  # fmt: skip
@@ -110,12 +114,20 @@ def test_student_cannot_open_counselor_or_admin_pages(open_app, demo_data):
             at.switch_page(page)
 
 
-def test_invite_link_prefills_code_and_join_needs_consent(open_app, demo_data, make_user):
+def test_invite_link_survives_sign_in_then_join_needs_consent_and_leave(demo_data, make_user):
+    """A signed-out student opens the link, signs in, and lands on My cohorts with the code filled in."""
     d = demo_data
     newcomer = make_user()
-    at = open_app(newcomer)
-    at.query_params["code"] = "CS2027"
-    at.switch_page("app_pages/my_cohorts.py").run()
+    link = urlsplit(cohorts.invite_link(d["ctx"].settings, "CS2027"))
+    at = AppTest.from_file(APP_FILE, default_timeout=20)
+    at.query_params.update(parse_qsl(link.query))
+    at.run()
+    assert [t.value for t in at.title] == ["InterviewPrep"] and not at.exception  # the sign-in page, no error
+    email_box, password_box = (box for box in at.text_input if box.key is None)
+    email_box.input(newcomer.email)
+    password_box.input(PASSWORD)
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    assert [t.value for t in at.title] == ["My cohorts"]
     assert at.text_input(key="join_code").value == "CS2027"
     next(b for b in at.button if b.label == "Join").click().run()
     assert any("Tick the consent box" in e.value for e in at.error)
@@ -155,3 +167,26 @@ def test_admin_pages_manage_users_and_show_audit(open_app, demo_data):
     at.switch_page("app_pages/admin_audit.py").run()
     at.text_input(key="audit_action").input("user.").run()
     assert set(table(at)["Action"]) >= {"user.lock", "user.unlock"}
+
+
+def test_admin_assigns_a_counselor_and_moves_a_student_on_the_cohorts_page(open_app, demo_data):
+    d = demo_data
+    cs, ba, student = d["cohorts"]["CS2027"], d["cohorts"]["BA2027"], d["cs"][0]
+    at = open_app(d["admin"], page="app_pages/cohorts.py")
+    at.selectbox(key="cohort_id").set_value(cs).run()
+    at.selectbox(key="assign_who").set_value(d["counselor2"].id)
+    at.button(key="assign").click().run()
+    assert not at.exception and not at.error
+    assert d["counselor2"].name in cohorts.get_cohort(d["ctx"], d["admin"], cs).counselors
+
+    at.selectbox(key="move_who").set_value(student.id)
+    at.selectbox(key="move_to").set_value(ba)
+    at.button(key="move").click().run()
+    assert f"Moved {student.name} to Business Analytics — Class of 2027." in [s.value for s in at.success]
+    assert [m.cohort_id for m in cohorts.my_cohorts(d["ctx"], student)] == [ba]
+    # counselor1 coaches CS only, so the moved student is out of reach; counselor2 now coaches both
+    with pytest.raises(AppError):
+        dashboard.student_overview(d["ctx"], d["counselor1"], student.id)
+    assert dashboard.student_overview(d["ctx"], d["counselor2"], student.id).cohorts == [
+        "Business Analytics — Class of 2027"
+    ]

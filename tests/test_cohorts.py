@@ -47,7 +47,7 @@ def test_create_cohort_gives_unguessable_code_link_and_makes_creator_counselor(c
     assert len(cohort.invite_code) == 8 and set(cohort.invite_code) <= set(cohorts.CODE_ALPHABET)
     assert cohort.counselors == [counselor.name]
     assert cohorts.invite_link(ctx.settings, cohort.invite_code) == (
-        f"http://localhost:8501/my_cohorts?code={cohort.invite_code}"
+        f"http://localhost:8501/?join={cohort.invite_code}"
     )
     other = cohorts.create_cohort(ctx, counselor, name="Other")
     assert other.invite_code != cohort.invite_code

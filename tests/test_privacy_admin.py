@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from core import accounts, admin, cohorts, notes, privacy
+from core import accounts, admin, cohorts, cvs, interviews, notes, privacy
 from core.accounts import Role
 from core.errors import AppError, ErrorCode
 from core.models import (
@@ -26,7 +26,7 @@ from core.models import (
 )
 from core.storage import new_key
 from tests.cohort_data import add_analysis, add_cards, add_interview
-from tests.conftest import PASSWORD
+from tests.conftest import CORPUS, PASSWORD
 
 
 def store_cv(ctx, user, data: bytes = b"%PDF-1.4 my cv") -> str:
@@ -128,6 +128,25 @@ def test_delete_account_needs_confirmation_then_removes_rows_and_files(ctx, stud
     assert [(e.actor, e.subject, e.details["by_self"]) for e in entries] == [
         (None, f"deleted user #{student.id}", True)
     ]
+
+
+def test_answer_recordings_are_exported_and_erased_with_the_account(ctx, make_user):
+    """Practice answers can carry a voice recording in storage: it is the student's data like their CV file."""
+    student = make_user()
+    cv = cvs.upload_cv(ctx, student, "cv.txt", (CORPUS / "resumes" / "07_carla_mendes.txt").read_bytes())
+    interview = interviews.start_practice(ctx, student, cv.id)
+    question = interview.questions[0]["id"]
+    answered = interviews.answer(ctx, student, interview.id, question, "I rebuilt our lead funnel.", audio=b"RIFF-me")
+    key = answered.answer_for(question)["audio"]["key"]
+    with ctx.db.session() as s:
+        cv_key = s.get(CV, cv.id).storage_key
+
+    archive = zipfile.ZipFile(io.BytesIO(privacy.export_user_data(ctx, student)))
+    assert archive.read(f"files/interview_{interview.id}_{question}.wav") == b"RIFF-me"
+    assert archive.read(f"files/{cv.id}_cv.txt").startswith(b"CARLA MENDES")
+
+    privacy.delete_account(ctx, student, confirm_email=student.email)
+    assert not ctx.storage.exists(key) and not ctx.storage.exists(cv_key)
 
 
 def test_admin_deletes_another_account_but_not_their_own(ctx, make_user, student_with_everything):
