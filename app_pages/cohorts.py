@@ -5,8 +5,10 @@ import streamlit as st
 
 from core import cohorts, dashboard
 from core.ui import cohort_charts
+from core.ui.charts import PLOT_CONFIG
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.widgets import metrics
 
 actor, ctx = current_actor(), get_ctx()
 st.title("Cohorts")
@@ -51,23 +53,24 @@ with tabs[0]:
         board = dashboard.cohort_dashboard(ctx, actor, cohort_id)
     if board is not None:
         head = board.headline
-        c1, c2, c3, c4 = st.columns(4)
-        c1.metric("Students", head.students)
-        c2.metric("Active in last 7 days", head.active_7d)
-        c3.metric("Median best ATS", "—" if head.median_best is None else f"{head.median_best:g}")
-        c4.metric("Interviews done", head.interviews_done)
+        metrics([("Students", head.students), ("Active in last 7 days", head.active_7d),
+                 ("Median best ATS", "—" if head.median_best is None else f"{head.median_best:g}"),
+                 ("Interviews done", head.interviews_done)])  # fmt: skip
         if not board.students:
             st.info(f"No students yet. Share the invite code **{info.invite_code}** (see Invite and jobs).")
         else:
             left, right = st.columns(2)
-            left.plotly_chart(cohort_charts.best_score_histogram(board.histogram), key="chart_histogram")
+            left.plotly_chart(cohort_charts.best_score_histogram(board.histogram), key="chart_histogram",
+                              config=PLOT_CONFIG)
             if board.no_analysis_yet:
                 left.caption(f"{board.no_analysis_yet} student(s) have no analysis yet.")
-            right.plotly_chart(cohort_charts.breakdown_averages(board.breakdown), key="chart_breakdown")
+            right.plotly_chart(cohort_charts.breakdown_averages(board.breakdown), key="chart_breakdown",
+                               config=PLOT_CONFIG)
             left, right = st.columns(2)
             if board.missing_skills:
-                left.plotly_chart(cohort_charts.missing_skills(board.missing_skills), key="chart_skills")
-            right.plotly_chart(cohort_charts.weekly_progress(board.weeks), key="chart_weeks")
+                left.plotly_chart(cohort_charts.missing_skills(board.missing_skills), key="chart_skills",
+                                  config=PLOT_CONFIG)
+            right.plotly_chart(cohort_charts.weekly_progress(board.weeks), key="chart_weeks", config=PLOT_CONFIG)
 
             st.subheader("Students")
             f1, f2, f3 = st.columns([1, 1, 2])
@@ -76,16 +79,21 @@ with tabs[0]:
             rows = dashboard.filter_students(board.students, inactive_days=14 if inactive else None,
                                              best_below=50 if low else None, now=board.generated_at)  # fmt: skip
             f3.caption(f"{len(rows)} of {len(board.students)} students · weakest first · click a column to sort")
+            # Scores straight after the (pinned) name and the email last: a phone shows the first columns only.
+            # Nullable number types show a missing score as an empty cell, not "None".
             table = pd.DataFrame(
-                [{"Student": r.name, "Email": r.email, "Last active": r.last_active_at, "Best score": r.best_score,
-                  "Latest score": r.latest_score, "Score change": r.score_change, "Analyses": r.analyses,
-                  "Interviews": r.interviews, "Cards due": r.cards_due, "Credits": r.credits} for r in rows],
-                columns=["Student", "Email", "Last active", "Best score", "Latest score", "Score change",
-                         "Analyses", "Interviews", "Cards due", "Credits"],
-            )  # fmt: skip
+                [{"Student": r.name, "Best score": r.best_score, "Score change": r.score_change,
+                  "Last active": r.last_active_at, "Latest score": r.latest_score, "Analyses": r.analyses,
+                  "Interviews": r.interviews, "Cards due": r.cards_due, "Credits": r.credits, "Email": r.email}
+                 for r in rows],
+                columns=["Student", "Best score", "Score change", "Last active", "Latest score", "Analyses",
+                         "Interviews", "Cards due", "Credits", "Email"],
+            ).convert_dtypes()  # fmt: skip
             st.dataframe(
                 table, hide_index=True, width="stretch", key="student_table",
-                column_config={"Last active": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
+                column_config={"Student": st.column_config.TextColumn(pinned=True),
+                               "Score change": st.column_config.NumberColumn(format="%+d"),
+                               "Last active": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
                                "Best score": st.column_config.ProgressColumn(min_value=0, max_value=100,
                                                                              format="%d")},
             )  # fmt: skip

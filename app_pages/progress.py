@@ -20,10 +20,11 @@ if not (points or interviews or review_days):
     st.stop()
 
 if points:
-    st.plotly_chart(charts.scores_by_job(points))
+    st.plotly_chart(charts.scores_by_job(points), config=charts.PLOT_CONFIG)
     jobs = sorted({p.job_title for p in points})
     job = st.selectbox("Breakdown for", jobs, key="progress_job")
-    st.plotly_chart(charts.breakdown_over_time([p for p in points if p.job_title == job]))
+    chosen = [p for p in points if p.job_title == job]
+    st.plotly_chart(charts.breakdown_over_time(chosen), config=charts.PLOT_CONFIG)
     gains = progress.skill_gains(ctx, actor, actor.id)
     st.subheader("Skills you added since your first match")
     if gains:
@@ -33,9 +34,9 @@ if points:
     else:
         st.caption("Match the same job again after improving your CV to see skills move from missing to matched.")
 if interviews:
-    st.plotly_chart(charts.interview_scores(interviews))
+    st.plotly_chart(charts.interview_scores(interviews), config=charts.PLOT_CONFIG)
 if review_days:
-    st.plotly_chart(charts.reviews_per_day(review_days))
+    st.plotly_chart(charts.reviews_per_day(review_days), config=charts.PLOT_CONFIG)
 
 st.subheader("Recent activity")
 for event in progress.activity(ctx, actor, actor.id):

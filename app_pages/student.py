@@ -11,6 +11,7 @@ from core.ui import charts
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
+from core.ui.widgets import metrics
 
 actor, ctx = current_actor(), get_ctx()
 st.title("Student view")
@@ -62,21 +63,19 @@ st.caption(" · ".join([overview.email, ", ".join(overview.cohorts) or "no cohor
                        f"last active {overview.last_active_at:%d %b %Y}" if overview.last_active_at
                        else "never active"]))  # fmt: skip
 scored = [i for i in overview.interviews if i.scores]
-m1, m2, m3, m4 = st.columns(4)
-m1.metric("Analyses", len(overview.analyses))
-m2.metric("Best ATS", max((a.overall_score for a in overview.analyses), default="—"))
-m3.metric("Interviews scored", len(scored))
-m4.metric("Flashcards due", overview.cards_due)
+metrics([("Analyses", len(overview.analyses)),
+         ("Best ATS", max((a.overall_score for a in overview.analyses), default="—")),
+         ("Interviews scored", len(scored)), ("Flashcards due", overview.cards_due)])  # fmt: skip
 
 tab_progress, tab_reports, tab_interviews, tab_notes = st.tabs(["Progress", "Reports", "Interviews", "Notes"])
 
 with tab_progress, user_errors():
     points = progress.score_history(ctx, actor, student_id)
     if points:
-        st.plotly_chart(charts.scores_by_job(points), key="student_scores")
+        st.plotly_chart(charts.scores_by_job(points), key="student_scores", config=charts.PLOT_CONFIG)
     history = progress.interview_history(ctx, actor, student_id)
     if history:
-        st.plotly_chart(charts.interview_scores(history), key="student_interviews")
+        st.plotly_chart(charts.interview_scores(history), key="student_interviews", config=charts.PLOT_CONFIG)
     if not (points or history):
         st.caption("No analyses or interviews yet.")
 
@@ -100,9 +99,7 @@ with tab_interviews:
             label + (f" · {interview.scores['overall']}/100" if interview.scores else f" · {interview.status}")
         ):
             if interview.scores:
-                cols = st.columns(4)
-                for col, (name, value) in zip(cols, interview.scores.items(), strict=True):
-                    col.metric(name.replace("_", " ").title(), value)
+                metrics([(name.replace("_", " ").title(), value) for name, value in interview.scores.items()])
             if interview.transcript:
                 for turn in interview.transcript:
                     speaker, said = turn_text(turn)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
@@ -16,7 +17,16 @@ LABELS = {
     "education_match": "Education",
     "format_optimization": "Format",
 }
+# Plotly's toolbar stays on screen on touch devices, over the chart's title; Streamlit's own toolbar has fullscreen.
+PLOT_CONFIG = {"displayModeBar": False}
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320, "legend": {"orientation": "h", "y": -0.2}}
+
+
+def spread_time_axis(figure: go.Figure, moments: Sequence[date]) -> go.Figure:
+    """With a single distinct date Plotly zooms its time axis to milliseconds: show the week around it instead."""
+    if len(set(moments)) == 1 and isinstance(moments[0], date):
+        figure.update_xaxes(range=[moments[0] - timedelta(days=3), moments[0] + timedelta(days=3)])
+    return figure
 
 
 def scores_by_job(points: Sequence[ScorePoint]) -> go.Figure:
@@ -25,7 +35,7 @@ def scores_by_job(points: Sequence[ScorePoint]) -> go.Figure:
         mine = [p for p in points if p.job_title == job]
         figure.add_scatter(x=[p.created_at for p in mine], y=[p.overall for p in mine], mode="lines+markers", name=job)
     figure.update_layout(title="ATS score over time", yaxis={"range": [0, 100], "title": "score"}, **LAYOUT)
-    return figure
+    return spread_time_axis(figure, [p.created_at for p in points])
 
 
 def breakdown_over_time(points: Sequence[ScorePoint]) -> go.Figure:
@@ -34,7 +44,7 @@ def breakdown_over_time(points: Sequence[ScorePoint]) -> go.Figure:
         figure.add_scatter(x=[p.created_at for p in points], y=[p.breakdown[part] for p in points],
                            mode="lines+markers", name=LABELS[part])
     figure.update_layout(title="Score breakdown over time", yaxis={"range": [0, 100]}, **LAYOUT)
-    return figure
+    return spread_time_axis(figure, [p.created_at for p in points])
 
 
 def interview_scores(rows: Sequence[dict]) -> go.Figure:
@@ -43,7 +53,7 @@ def interview_scores(rows: Sequence[dict]) -> go.Figure:
         figure.add_scatter(x=[r["completed_at"] for r in rows], y=[r[key] for r in rows], mode="lines+markers",
                            name=key.replace("_", " ").title())
     figure.update_layout(title="Interview scores", yaxis={"range": [0, 100]}, **LAYOUT)
-    return figure
+    return spread_time_axis(figure, [r["completed_at"] for r in rows])
 
 
 def reviews_per_day(days: Sequence[ReviewDay]) -> go.Figure:
@@ -54,4 +64,4 @@ def reviews_per_day(days: Sequence[ReviewDay]) -> go.Figure:
     figure.update_layout(title="Flashcard reviews per day", yaxis={"title": "reviews"},
                          yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "title": "% recalled"},
                          **LAYOUT)
-    return figure
+    return spread_time_axis(figure, [d.day for d in days])

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from core.dashboard import WeekPoint
-from core.ui.charts import LABELS, LAYOUT
+from core.ui.charts import LABELS, LAYOUT, spread_time_axis
 
 
 def best_score_histogram(bins: Sequence[tuple[str, int]]) -> go.Figure:
@@ -44,4 +44,4 @@ def weekly_progress(weeks: Sequence[WeekPoint]) -> go.Figure:
     figure.update_layout(title="Progress by week", barmode="group", yaxis={"title": "count"},
                          yaxis2={"overlaying": "y", "side": "right", "range": [0, 100], "title": "score"},
                          **LAYOUT)  # fmt: skip
-    return figure
+    return spread_time_axis(figure, x)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.interviews import COMPLETED, IN_PROGRESS, PROCESSING, UNSCORED, InterviewRecord
 from core.practice import LENGTH_RANGE, STAR_PARTS
+from core.ui.widgets import metrics
 
 STATUS_LABELS = {
     IN_PROGRESS: "In progress",
@@ -70,11 +71,8 @@ def render_result(record: InterviewRecord) -> None:
         )
     result = record.result
     if result is not None:
-        overall, technical, communication, job_match = st.columns(4)
-        overall.metric("Overall", result["overall"])
-        technical.metric("Technical", result["technical"])
-        communication.metric("Communication", result["communication"])
-        job_match.metric("Job match", result["job_match"])
+        metrics([("Overall", result["overall"]), ("Technical", result["technical"]),
+                 ("Communication", result["communication"]), ("Job match", result["job_match"])])
         st.caption(f"{result['questions_answered']} of {result['questions_total']} questions answered.")
         strengths, weaknesses = st.columns(2)
         with strengths:

@@ -15,6 +15,7 @@ import streamlit as st
 from core import report_export
 from core.analyses import BREAKDOWN, AnalysisRecord, provider_label
 from core.report_export import PART_LABELS, score_colour
+from core.ui.charts import PLOT_CONFIG
 
 CHART_HEIGHT = 260
 PRIORITIES = (("high", "red"), ("medium", "orange"), ("low", "blue"))
@@ -38,7 +39,7 @@ def gauge(score: int) -> go.Figure:
             },
         )
     )
-    figure.update_layout(height=CHART_HEIGHT, margin={"l": 20, "r": 20, "t": 50, "b": 10})
+    figure.update_layout(height=CHART_HEIGHT, margin={"l": 35, "r": 35, "t": 50, "b": 10})  # room for the "100" tick
     return figure
 
 
@@ -93,8 +94,8 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
         st.info(note, icon=":material/info:")
 
     left, right = st.columns(2)
-    left.plotly_chart(gauge(record.overall_score), key=f"{key}_gauge", config={"displayModeBar": False})
-    right.plotly_chart(breakdown_bars(record.breakdown), key=f"{key}_bars", config={"displayModeBar": False})
+    left.plotly_chart(gauge(record.overall_score), key=f"{key}_gauge", config=PLOT_CONFIG)
+    right.plotly_chart(breakdown_bars(record.breakdown), key=f"{key}_bars", config=PLOT_CONFIG)
     compat = analysis["role_compatibility"]
     st.markdown(f"**Role compatibility {compat['score']} / 100.** {compat['reasoning']}")
 

@@ -2,7 +2,8 @@
 context (no cookies) per test, users created through core services, and screenshots on failure.
 
 Add a journey: write tests/e2e/test_e2e_<feature>.py with tests taking `app` (a StreamlitPage on the signed-out
-app) and `new_user` (creates a user in the server's database); see test_e2e_auth.py.
+app), `new_tab` (another person's tab, e.g. a student reading what a counselor wrote) and `new_user` (creates a
+user in the server's database); see test_e2e_auth.py.
 """
 
 from __future__ import annotations
@@ -18,16 +19,25 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from core import accounts
+from core import accounts, analyses, cvs, jobs
 from core.accounts import Actor, Role
 from core.config import Settings
 from core.context import AppContext
+from tests.conftest import CORPUS
 from tests.e2e.harness import ROOT, AppServer, StreamlitPage, app_server, chromium_problem, launch_chromium, slug
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
 PASSWORD = "Journey-pass-2026"
 FAILED = pytest.StashKey[bool]()
+
+
+def matched(ctx: AppContext, student: Actor, cv_file: str, job_key: str = "data_analyst_mumbai") -> int:
+    """Arrange, as the student would have done it: upload a corpus CV, match it against a catalogue job, and
+    return the ATS score."""
+    cv = cvs.upload_cv(ctx, student, cv_file, (CORPUS / "resumes" / cv_file).read_bytes())
+    job = jobs.from_catalogue(ctx, student, job_key)
+    return analyses.run_analysis(ctx, student, cv.id, job_id=job.id).overall_score
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -105,22 +115,40 @@ def browser(chromium: None) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def app(request: pytest.FixtureRequest, browser: Browser, e2e_server: AppServer) -> Iterator[StreamlitPage]:
-    """A signed-out tab on the app in a fresh browser context (its own cookies), 1280×900."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = StreamlitPage(context.new_page(), e2e_server.url)
-    tab.open("/")
-    yield tab
+def new_tab(
+    request: pytest.FixtureRequest, browser: Browser, e2e_server: AppServer
+) -> Iterator[Callable[..., StreamlitPage]]:
+    """new_tab(**context_options) -> a signed-out tab in a fresh browser context (its own cookies): another
+    person at another computer, 1280×900 unless told otherwise (harness.PHONE: a phone). Every tab's steps are
+    saved when the test fails."""
+    opened: list[StreamlitPage] = []
+
+    def make(**context_options: object) -> StreamlitPage:
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **context_options})
+        tab = StreamlitPage(context.new_page(), e2e_server.url)
+        opened.append(tab)
+        return tab.open("/")
+
+    yield make
     if request.node.stash.get(FAILED, False):
-        _save_failure(request.node, tab, e2e_server)
-    context.close()
+        _save_failure(request.node, opened, e2e_server)
+    for tab in opened:
+        tab.page.context.close()
 
 
-def _save_failure(item: pytest.Item, tab: StreamlitPage, server: AppServer) -> None:
-    """Write each step's screenshot, the final screen and the server log to test-artifacts/<test>/."""
+@pytest.fixture
+def app(new_tab: Callable[..., StreamlitPage]) -> StreamlitPage:
+    """A signed-out tab on the app, 1280×900."""
+    return new_tab()
+
+
+def _save_failure(item: pytest.Item, tabs: list[StreamlitPage], server: AppServer) -> None:
+    """Write each tab's step screenshots and final screen, and the server log, to test-artifacts/<test>/
+    (the second and later tabs into tab-2/, tab-3/...)."""
     folder = ARTIFACTS / slug(item.nodeid.split("::", 1)[-1])
     shutil.rmtree(folder, ignore_errors=True)
-    with suppress(PlaywrightError):  # the page may be gone; the earlier steps are still worth saving
-        tab.step("at failure")
-    tab.save_shots(folder)
+    for number, tab in enumerate(tabs, 1):
+        with suppress(PlaywrightError):  # the page may be gone; the earlier steps are still worth saving
+            tab.step("at failure")
+        tab.save_shots(folder if number == 1 else folder / f"tab-{number}")
     (folder / "server.log").write_text(server.log_tail(20_000))

@@ -48,6 +48,14 @@ QUIET_JS = """ms => {
   return !!app && app.dataset.testScriptState === 'notRunning' && app.dataset.testConnectionState === 'CONNECTED'
     && !document.querySelector("[data-stale='true']") && Date.now() - window.__stChanged > ms;
 }"""
+# A phone as Streamlit recognises one (by its user agent: e.g. the sidebar closes after a page is picked).
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36",
+    "is_mobile": True,
+    "has_touch": True,
+}
 QUIET_MS = 400
 TIMEOUT_MS = 20_000
 
@@ -245,8 +253,19 @@ class StreamlitPage:
         """On a phone-width screen the sidebar starts collapsed: open it."""
         expand = self.page.get_by_test_id("stExpandSidebarButton")
         if expand.is_visible():
-            expand.click()
+            with suppress(PlaywrightTimeout):  # it may open by itself meanwhile, as a window widens
+                expand.click(timeout=2000)
             expect(self.page.get_by_test_id("stSidebar")).to_be_visible()
+
+    def hide_sidebar(self) -> None:
+        """Close the sidebar (if the page has one), as a phone-width screen first shows a page."""
+        if not self.page.get_by_test_id("stSidebar").count():
+            return
+        collapse = self.page.get_by_test_id("stSidebarCollapseButton").locator("button")
+        if collapse.is_visible():
+            with suppress(PlaywrightTimeout):  # it may close by itself meanwhile, as a window narrows
+                collapse.click(timeout=2000)
+        expect(self.page.get_by_test_id("stExpandSidebarButton")).to_be_visible()
 
     def go_to(self, title: str) -> StreamlitPage:
         """Open a page through the sidebar navigation, as a user would (the session is kept)."""
@@ -286,6 +305,34 @@ class StreamlitPage:
         self.step(f"click {label}")
         return self
 
+    def choose(self, label: str, option: str) -> StreamlitPage:
+        """Pick an option of a selectbox (open its list, click the option), or of a radio or segmented control."""
+        box = self.page.get_by_role("combobox", name=label, exact=True).filter(visible=True)
+        if box.count():
+            box.click()
+            self.act(self.page.get_by_role("option", name=option, exact=True).click)
+        else:
+            group = self.page.get_by_role("radiogroup", name=label, exact=True).filter(visible=True)
+            self.act(group.get_by_role("radio", name=option, exact=True).click)
+        self.step(f"choose {option}")
+        return self
+
+    def upload(self, label: str, path: Path) -> StreamlitPage:
+        """Send a file through a file uploader's own button and the browser's file chooser (`label`: part of the
+        uploader's label)."""
+        uploader = self.page.get_by_test_id("stFileUploader").filter(has=self.page.get_by_text(label))
+        with self.page.expect_file_chooser() as chooser:
+            uploader.get_by_role("button", name="Upload", exact=True).click()
+        self.act(lambda: chooser.value.set_files(path))
+        self.step(f"upload {path.name}")
+        return self
+
+    def download(self, label: str) -> bytes:
+        """Click a download button and return the file the browser receives."""
+        with self.page.expect_download() as arrived:
+            self.button(label).click()
+        return Path(arrived.value.path()).read_bytes()
+
     def tab(self, label: str) -> StreamlitPage:
         """Switch tabs (drawn in the browser: no rerun)."""
         self.page.get_by_role("tab", name=label, exact=True).click()
@@ -295,6 +342,11 @@ class StreamlitPage:
 
     def heading(self) -> Locator:
         return self.page.get_by_role("heading", level=1)
+
+    def metric(self, label: str) -> Locator:
+        """The value shown by the metric with this label."""
+        label_part = self.page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+        return self.page.get_by_test_id("stMetric").filter(has=label_part).get_by_test_id("stMetricValue")
 
     def alerts(self) -> Locator:
         return self.page.get_by_test_id("stAlertContentError")
