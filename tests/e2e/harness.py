@@ -252,10 +252,14 @@ class StreamlitPage:
     def show_sidebar(self) -> None:
         """On a phone-width screen the sidebar starts collapsed: open it."""
         expand = self.page.get_by_test_id("stExpandSidebarButton")
-        if expand.is_visible():
+        sidebar = self.page.get_by_test_id("stSidebar")
+        for _ in range(3):  # a click during a rerun or the slide animation can be lost: try again
+            if not expand.is_visible() or sidebar.is_visible():
+                return
             with suppress(PlaywrightTimeout):  # it may open by itself meanwhile, as a window widens
                 expand.click(timeout=2000)
-            expect(self.page.get_by_test_id("stSidebar")).to_be_visible()
+                sidebar.wait_for(state="visible", timeout=3000)
+        expect(sidebar).to_be_visible()
 
     def hide_sidebar(self) -> None:
         """Close the sidebar (if the page has one), as a phone-width screen first shows a page."""
