@@ -13,6 +13,7 @@ from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.interview_view import MODE_LABELS, render_feedback, render_result, status_label
 from core.ui.state import current_actor, get_ctx
+from core.ui.widgets import history_row
 
 POLL_SECONDS = 15  # how often an open video interview asks Tavus for its status
 ALL_ANSWERED = ""  # cursor value: every question has an answer
@@ -260,10 +261,10 @@ if history:
     st.divider()
     st.subheader("Past interviews")
     for item in history:
-        with st.container(border=True):
-            text, score, action = st.columns([5, 1, 1], vertical_alignment="center")
-            text.markdown(f"**{item.job_title}** · {MODE_LABELS[item.mode]}  \n{item.cv_filename} · "
-                          f"{item.created_at:%d %b %Y %H:%M} UTC · {status_label(item.status)}")  # fmt: skip
-            score.metric("Overall", "–" if item.overall is None else item.overall, label_visibility="collapsed")
-            action.button("Resume" if item.status in OPEN else "Open", key=f"iv_open_{item.id}",
-                          on_click=open_interview, args=(item.id,), disabled=item.id == open_id)  # fmt: skip
+        history_row(
+            f"**{item.job_title}** · {MODE_LABELS[item.mode]}  \n{item.cv_filename} · "
+            f"{item.created_at:%d %b %Y %H:%M} UTC · {status_label(item.status)}",
+            "Overall", "–" if item.overall is None else item.overall,
+            button="Resume" if item.status in OPEN else "Open", key=f"iv_open_{item.id}",
+            on_click=open_interview, args=(item.id,), disabled=item.id == open_id,
+        )  # fmt: skip

@@ -9,6 +9,7 @@ from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
+from core.ui.widgets import history_row
 
 MY_JOBS, CATALOGUE, PASTE = "My jobs", "Catalogue", "Paste a job"
 
@@ -127,9 +128,9 @@ if history:
     st.divider()
     st.subheader("Past reports")
     for item in history:
-        with st.container(border=True):
-            text, score, action = st.columns([5, 1, 1], vertical_alignment="center")
-            text.markdown(f"**{item.job_title}**  \n{item.cv_label} · {item.created_at:%d %b %Y %H:%M} UTC")
-            score.metric("Score", item.overall_score, label_visibility="collapsed")
-            action.button("Open", key=f"jm_open_{item.id}", on_click=open_report, args=(item.id,),
-                          disabled=item.id == open_id)  # fmt: skip
+        history_row(
+            f"**{item.job_title}**  \n{item.cv_label} · {item.created_at:%d %b %Y %H:%M} UTC",
+            "Score", item.overall_score,
+            button="Open", key=f"jm_open_{item.id}", on_click=open_report, args=(item.id,),
+            disabled=item.id == open_id,
+        )  # fmt: skip

@@ -279,21 +279,29 @@ def join_cohort(ctx: AppContext, actor: Actor, code: str, *, consent: bool) -> M
 def leave_cohort(ctx: AppContext, actor: Actor, cohort_id: int) -> None:
     """The student leaves; the cohort's counselors lose access to their data immediately."""
     require_role(actor, Role.STUDENT)
+    _remove_member(ctx, actor, cohort_id, actor.id, "student", action="cohort.leave",
+                   not_member="You are not a member of that cohort.")  # fmt: skip
+
+
+def _remove_member(
+    ctx: AppContext, actor: Actor, cohort_id: int, user_id: int, member_role: str, *, action: str, not_member: str
+) -> None:
+    """Delete one membership and audit-log it in the same transaction; NOT_FOUND if there was none."""
     with ctx.db.session() as session:
         gone = session.execute(
             delete(CohortMember).where(
                 CohortMember.cohort_id == cohort_id,
-                CohortMember.user_id == actor.id,
-                CohortMember.member_role == "student",
+                CohortMember.user_id == user_id,
+                CohortMember.member_role == member_role,
             )
         ).rowcount
         if not gone:
-            raise AppError(ErrorCode.NOT_FOUND, "You are not a member of that cohort.")
+            raise AppError(ErrorCode.NOT_FOUND, not_member)
         audit.record(
             session,
             actor_id=actor.id,
-            action="cohort.leave",
-            subject_user_id=actor.id,
+            action=action,
+            subject_user_id=user_id,
             target_type="cohort",
             target_id=cohort_id,
         )
@@ -362,24 +370,8 @@ def assign_counselor(ctx: AppContext, actor: Actor, cohort_id: int, counselor_id
 
 def remove_counselor(ctx: AppContext, actor: Actor, cohort_id: int, counselor_id: int) -> None:
     require_role(actor, Role.ADMIN)
-    with ctx.db.session() as session:
-        gone = session.execute(
-            delete(CohortMember).where(
-                CohortMember.cohort_id == cohort_id,
-                CohortMember.user_id == counselor_id,
-                CohortMember.member_role == "counselor",
-            )
-        ).rowcount
-        if not gone:
-            raise AppError(ErrorCode.NOT_FOUND, "That counselor does not coach this cohort.")
-        audit.record(
-            session,
-            actor_id=actor.id,
-            action="cohort.remove_counselor",
-            subject_user_id=counselor_id,
-            target_type="cohort",
-            target_id=cohort_id,
-        )
+    _remove_member(ctx, actor, cohort_id, counselor_id, "counselor", action="cohort.remove_counselor",
+                   not_member="That counselor does not coach this cohort.")  # fmt: skip
 
 
 def move_student(ctx: AppContext, actor: Actor, student_id: int, from_cohort_id: int, to_cohort_id: int) -> None:

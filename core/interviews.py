@@ -513,9 +513,7 @@ def tavus_briefing(ctx: AppContext, inputs: _Inputs, questions: Sequence[Mapping
 
 def refresh_video(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
     """Poll Tavus for the conversation's status; once the transcript is there, store and score it."""
-    current = _read_own(ctx, actor, interview_id)
-    if current.mode != VIDEO:
-        raise AppError(ErrorCode.INVALID_INPUT, "Only a video interview has a call status to check.")
+    current = _read_own_video(ctx, actor, interview_id, "Only a video interview has a call status to check.")
     if current.finished or not current.conversation_id:
         return current
     state = _tavus(ctx).get_conversation(current.conversation_id, verbose=True)
@@ -524,13 +522,18 @@ def refresh_video(ctx: AppContext, actor: Actor, interview_id: int) -> Interview
 
 def end_video(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
     """End the call (Tavus accepts ending an ended call) and pick up whatever status follows."""
-    current = _read_own(ctx, actor, interview_id)
-    if current.mode != VIDEO:
-        raise AppError(ErrorCode.INVALID_INPUT, "Only a video interview has a call to end.")
+    current = _read_own_video(ctx, actor, interview_id, "Only a video interview has a call to end.")
     if current.finished or not current.conversation_id:
         return current
     _tavus(ctx).end_conversation(current.conversation_id)
     return refresh_video(ctx, actor, interview_id)
+
+
+def _read_own_video(ctx: AppContext, actor: Actor, interview_id: int, not_video: str) -> InterviewRecord:
+    current = _read_own(ctx, actor, interview_id)
+    if current.mode != VIDEO:
+        raise AppError(ErrorCode.INVALID_INPUT, not_video)
+    return current
 
 
 def _apply_state(ctx: AppContext, actor: Actor, interview_id: int, state: ConversationState) -> InterviewRecord:
