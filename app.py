@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import cohorts, logging_setup
-from core.accounts import Role
+from core import logging_setup
+from core.access import Role
+from core.coaching import cohorts
 from core.ui import auth
 from core.ui.navigation import SIGN_IN_PAGE, pages_for
 from core.ui.sidebar import render_sidebar

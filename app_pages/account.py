@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from core import accounts, jobs, privacy
-from core.accounts import Role
+from core.access import Role
+from core.accounts import privacy, users
+from core.student import jobs
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
@@ -25,7 +26,7 @@ with st.form("change_password", clear_on_submit=True):
             st.error("The new passwords do not match.")
         else:
             with user_errors():
-                accounts.change_password(get_ctx(), actor, current, new)
+                users.change_password(get_ctx(), actor, current, new)
                 st.success("Password changed.")
 
 st.subheader("Your data")

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import admin
+from core.accounts import admin
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 

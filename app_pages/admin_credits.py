@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core import billing
+from core.billing import grants
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
@@ -16,7 +16,7 @@ ctx = get_ctx()
 
 def credits_and_reason(prefix: str) -> tuple[int, str]:
     credits = st.number_input(
-        "Credits", min_value=1, max_value=billing.MAX_GRANT, value=10, step=1, key=f"{prefix}_credits"
+        "Credits", min_value=1, max_value=grants.MAX_GRANT, value=10, step=1, key=f"{prefix}_credits"
     )
     reason = st.text_input(
         "Reason",
@@ -36,7 +36,7 @@ def grant_to_user() -> None:
     if request is None:
         return
     with user_errors():
-        entry = billing.grant(
+        entry = grants.grant(
             ctx, actor, email=email, credits=credits, reason=reason, idempotency_key=f"grant:{request[0]}"
         )
         done("grant_user")
@@ -45,7 +45,7 @@ def grant_to_user() -> None:
 
 
 def grant_to_cohort() -> None:
-    choices = billing.cohort_choices(ctx, actor)
+    choices = grants.cohort_choices(ctx, actor)
     if not choices:
         st.info("There are no cohorts yet.")
         return
@@ -62,7 +62,7 @@ def grant_to_cohort() -> None:
     if request is None:
         return
     with user_errors():
-        students = billing.grant_cohort(
+        students = grants.grant_cohort(
             ctx,
             actor,
             cohort_id=cohort.id,
@@ -77,8 +77,8 @@ def grant_to_cohort() -> None:
 
 def recent() -> None:
     st.subheader("Recent grants")
-    grants = billing.recent_grants(ctx, actor)
-    if not grants:
+    recent_rows = grants.recent_grants(ctx, actor)
+    if not recent_rows:
         st.caption("No grants yet.")
         return
     st.dataframe(
@@ -91,7 +91,7 @@ def recent() -> None:
                     "Reason": g.reason,
                     "By": g.granted_by or "—",
                 }
-                for g in grants
+                for g in recent_rows
             ]
         ),
         hide_index=True,

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core import admin
-from core.accounts import Role
+from core.access import Role
+from core.accounts import admin
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core import cohorts, dashboard
+from core.coaching import cohorts, dashboard
 from core.ui import cohort_charts
 from core.ui.charts import PLOT_CONFIG
 from core.ui.feedback import user_errors

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from core import cvs
 from core.errors import AppError
+from core.student import cvs
 from core.ui.cv_view import plain, structured_cv
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import deck, progress
-from core.accounts import Role
+from core.access import Role
+from core.student import deck, progress
 from core.ui.state import current_actor, get_ctx
 
 NEXT_PAGES = {

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core import deck
-from core.deck import Grade
+from core.student import deck
+from core.student.deck import Grade
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 

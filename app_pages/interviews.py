@@ -7,8 +7,9 @@ import time
 
 import streamlit as st
 
-from core import billing, cvs, interviews, jobs
-from core.interviews import COMPLETED, IN_PROGRESS, OPEN, PRACTICE, PROCESSING, VIDEO, InterviewRecord
+from core.billing import ledger
+from core.student import cvs, interviews, jobs
+from core.student.interviews import COMPLETED, IN_PROGRESS, OPEN, PRACTICE, PROCESSING, VIDEO, InterviewRecord
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.interview_view import MODE_LABELS, render_feedback, render_result, status_label
@@ -85,7 +86,7 @@ def start_form() -> None:
             st.info(unavailable, icon=":material/videocam_off:")
         blocked = mode == VIDEO and unavailable is not None
         st.caption(
-            f"This interview costs {prices[mode]} credits; you have {billing.balance(ctx, actor)}. "
+            f"This interview costs {prices[mode]} credits; you have {ledger.balance(ctx, actor)}. "
             "If it cannot start, the credits go straight back."
         )
         once_button("Start interview", name="iv_start", payload={"cv_id": cv_id, "job_id": job_id, "mode": mode},

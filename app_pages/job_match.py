@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import analyses, billing, cvs, jobs
+from core.billing import ledger
+from core.student import analyses, cvs, jobs
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
@@ -109,7 +110,7 @@ else:
         job = choose_job()
         price = ctx.settings.price_cv_analysis
         st.caption(
-            f"A match costs {price} credit{'s' if price != 1 else ''}; you have {billing.balance(ctx, actor)}. "
+            f"A match costs {price} credit{'s' if price != 1 else ''}; you have {ledger.balance(ctx, actor)}. "
             "If anything fails, the credit goes straight back. Reopening a past report is free."
         )
         once_button("Run match", name="jm_run", payload={"cv_id": cv_id, "job": job}, type="primary",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import jobs
-from core.accounts import Role
+from core.access import Role
+from core.student import jobs
 from core.ui.actions import flash, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import cohorts, notes
+from core.coaching import cohorts, notes
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import deck, progress
+from core.student import deck, progress
 from core.ui import charts
 from core.ui.state import current_actor, get_ctx
 

@@ -6,7 +6,8 @@ through services that check the counselor still coaches the student and audit-lo
 
 import streamlit as st
 
-from core import analyses, cohorts, dashboard, notes, progress
+from core.coaching import cohorts, dashboard, notes
+from core.student import analyses, progress
 from core.ui import charts
 from core.ui.feedback import user_errors
 from core.ui.report import render_report

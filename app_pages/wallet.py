@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from core import billing
+from core.billing import ledger, purchases
 from core.errors import AppError
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import show_error, user_errors
@@ -32,7 +32,7 @@ def finish_payment_return() -> None:
     st.query_params.clear()
     result = None
     with user_errors():
-        result = billing.complete_return(ctx, actor, params)
+        result = purchases.complete_return(ctx, actor, params)
     if result is None:
         return
     if result.credited_now:
@@ -50,7 +50,7 @@ def reconcile_once_per_visit() -> None:
         return
     st.session_state["wallet_reconciled"] = True
     try:
-        credited = billing.reconcile(ctx, actor)
+        credited = purchases.reconcile(ctx, actor)
     except AppError as error:
         show_error(error)
         return
@@ -66,7 +66,7 @@ def process_buy() -> None:
         return
     request_key, credits = request
     with user_errors():
-        result = billing.buy(ctx, actor, credits, request_key)
+        result = purchases.buy(ctx, actor, credits, request_key)
         done("buy")
         if result.paid:
             demo = " (demo payment, no money taken)" if result.is_demo else ""
@@ -81,7 +81,7 @@ def process_buy() -> None:
 
 def render_packs() -> None:
     st.subheader("Buy credits")
-    offers = billing.packs(ctx.settings)
+    offers = purchases.packs(ctx.settings)
     for column, offer in zip(st.columns(len(offers)), offers, strict=True):
         with column.container(border=True):
             st.markdown(f"#### {offer.credits} credits")
@@ -98,7 +98,7 @@ def render_packs() -> None:
 
 
 def render_pending() -> None:
-    pending = billing.pending_checkouts(ctx, actor)
+    pending = purchases.pending_checkouts(ctx, actor)
     for checkout in pending:
         with st.container(border=True):
             st.markdown(f"Waiting for payment: **{checkout.credits} credits**")
@@ -117,11 +117,11 @@ def render_history() -> None:
     st.subheader("Transaction history")
     left, right = st.columns(2)
     kinds = left.multiselect(
-        "Type", billing.KINDS, format_func=KIND_LABELS.get, key="ledger_kinds", placeholder="All types"
+        "Type", ledger.KINDS, format_func=KIND_LABELS.get, key="ledger_kinds", placeholder="All types"
     )
     start, end = date_range(right.date_input("Dates (UTC)", value=(), key="ledger_dates"))
     with user_errors():
-        entries = billing.ledger(ctx, actor, kinds=kinds or None, start=start, end=end)
+        entries = ledger.ledger(ctx, actor, kinds=kinds or None, start=start, end=end)
         if not entries:
             st.info("No transactions match these filters.")
             return
@@ -145,7 +145,7 @@ def render_history() -> None:
         )
         st.download_button(
             "Download CSV",
-            billing.ledger_csv(entries),
+            ledger.ledger_csv(entries),
             file_name="transactions.csv",
             mime="text/csv",
             key="ledger_csv",
@@ -159,7 +159,7 @@ finish_payment_return()
 reconcile_once_per_visit()
 show_flashes()
 process_buy()
-st.metric("Your credits", billing.balance(ctx, actor))
+st.metric("Your credits", ledger.balance(ctx, actor))
 if ctx.settings.payment_provider == "demo":
     st.caption("Demo mode: purchases are free and marked as demo in your history.")
 render_pending()

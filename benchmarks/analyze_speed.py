@@ -21,10 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.config import Settings  # noqa: E402
+from core.engine.jd import parse_jd  # noqa: E402
+from core.engine.matching import analyze, batch, read_text, report_for_job, write_batch_csv  # noqa: E402
+from core.engine.resume import parse_resume  # noqa: E402
 from core.errors import AppError  # noqa: E402
-from core.jd import parse_jd  # noqa: E402
-from core.matching import analyze, batch, read_text, report_for_job, write_batch_csv  # noqa: E402
-from core.resume import parse_resume  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 

@@ -1,6 +1,6 @@
 """Charges per second on PostgreSQL: sequential, and N threads on one wallet and on separate wallets.
 
-Every charge is the production path (`billing.charge`): one transaction with a conditional UPDATE of the wallet
+Every charge is the production path (`ledger.charge`): one transaction with a conditional UPDATE of the wallet
 and an INSERT of the ledger row. One wallet under N threads is the worst case (all charges queue on one row
 lock); separate wallets show how far the pool scales. Runs on a throwaway database it creates and drops.
 
@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import billing
-from core.accounts import Actor, Role
+from core.access import Actor, Role
+from core.billing import ledger
 from core.config import Settings
 from core.context import AppContext
 from core.db import Database
@@ -37,7 +37,7 @@ def make_student(ctx: AppContext, n: int, credits: int) -> Actor:
         user = User(email=f"bench{n}@example.com", name=f"Bench {n}", role="student", password_hash="x")
         session.add(user)
         session.flush()
-        billing.open_wallet(session, user.id, welcome_credits=credits)
+        ledger.open_wallet(session, user.id, welcome_credits=credits)
         return Actor(id=user.id, email=user.email, name=user.name, role=Role.STUDENT)
 
 
@@ -45,7 +45,7 @@ def run(ctx: AppContext, actors: list[Actor], charges: int, threads: int) -> flo
     """Charges per second for `charges` 1-credit charges spread round-robin over `actors`."""
 
     def one(i: int) -> None:
-        billing.charge(ctx, actors[i % len(actors)], 1, "benchmark")
+        ledger.charge(ctx, actors[i % len(actors)], 1, "benchmark")
 
     start = time.perf_counter()
     if threads == 1:

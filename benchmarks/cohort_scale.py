@@ -29,8 +29,9 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import accounts, dashboard
-from core.accounts import Role
+from core.access import Role
+from core.accounts import users
+from core.coaching import dashboard
 from core.config import Settings
 from core.context import AppContext
 from core.db import Database, utcnow
@@ -67,20 +68,20 @@ def seed(url: str) -> dict[str, int]:
     rng = random.Random(7)
     now = utcnow()
     conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
-    pw = accounts.hash_password("Bench-pass-2026", rounds=4)
+    pw = users.hash_password("Bench-pass-2026", rounds=4)
     with conn, conn.cursor() as cur:
-        users = [(1, "admin@bench.test", "Admin", pw, "admin")]
-        users += [(1 + c, f"counselor{c}@bench.test", f"Counselor {c}", pw, "counselor") for c in range(1, COHORTS + 1)]
+        rows = [(1, "admin@bench.test", "Admin", pw, "admin")]
+        rows += [(1 + c, f"counselor{c}@bench.test", f"Counselor {c}", pw, "counselor") for c in range(1, COHORTS + 1)]
         first_student = COHORTS + 2
-        users += [(first_student + s, f"student{s}@bench.test", f"Student {s:04d}", pw, "student")
+        rows += [(first_student + s, f"student{s}@bench.test", f"Student {s:04d}", pw, "student")
                   for s in range(STUDENTS)]  # fmt: skip
         with cur.copy("COPY users (id, email, name, password_hash, role, failed_attempts, disabled, target_roles, "
                       "created_at, last_active_at) FROM STDIN") as copy:  # fmt: skip
-            for uid, email, name, h, role in users:
+            for uid, email, name, h, role in rows:
                 active = now - timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 1440))
                 copy.write_row((uid, email, name, h, role, 0, False, "[]", now - timedelta(days=200), active))
         with cur.copy("COPY wallets (user_id, balance, updated_at) FROM STDIN") as copy:
-            for uid, *_ in users:
+            for uid, *_ in rows:
                 copy.write_row((uid, rng.randint(0, 30), now))
         with cur.copy("COPY cohorts (id, name, term, invite_code, target_roles, created_by, created_at) "
                       "FROM STDIN") as copy:  # fmt: skip
@@ -152,7 +153,7 @@ def bench(url: str, ids: dict[str, int]) -> None:
     settings = Settings(app_env="test", database_url=url, bcrypt_rounds=4, seed_demo=False,
                         data_dir=Path(tempfile.mkdtemp()), upload_dir=Path(tempfile.mkdtemp()))  # fmt: skip
     ctx = AppContext(settings)
-    counselor = accounts.load_actor(ctx, ids["counselor"])
+    counselor = users.load_actor(ctx, ids["counselor"])
     assert counselor is not None and counselor.role == Role.COUNSELOR
     cohort_id, now = ids["big_cohort"], utcnow()
     print(f"seeded: {STUDENTS:,} students, {ANALYSES:,} analyses, {COHORTS} cohorts; dashboard of a "
@@ -220,9 +221,9 @@ def bench(url: str, ids: dict[str, int]) -> None:
     assert not at.exception and not at.error and at.header[0].value == "Student 0000", at.exception or at.error
     print(f"  AppTest render of a student drill-down ........ {ms:7.1f} ms")
 
-    from core import privacy
+    from core.accounts import privacy
 
-    student = accounts.load_actor(ctx, ids["first_student"] + 1)
+    student = users.load_actor(ctx, ids["first_student"] + 1)
     start = time.perf_counter()
     with ctx.db.session() as s:
         privacy.erase_user(s, student.id, by=student)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(ROOT))
 
 
 from core.config import Settings  # noqa: E402
+from core.engine.jd import parse_jd  # noqa: E402
+from core.engine.matching import read_text, report_for_job  # noqa: E402
+from core.engine.resume import parse_resume  # noqa: E402
 from core.errors import AppError  # noqa: E402
-from core.jd import parse_jd  # noqa: E402
-from core.matching import read_text, report_for_job  # noqa: E402
-from core.resume import parse_resume  # noqa: E402
 
 CORPUS = Path(sys.argv[sys.argv.index("--corpus") + 1]) if "--corpus" in sys.argv else ROOT / "tests" / "corpus"
 LABELS_TODAY = date(2026, 11, 1)

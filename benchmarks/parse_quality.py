@@ -18,9 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.config import Settings  # noqa: E402
-from core.documents import extract_text  # noqa: E402
+from core.engine.documents import extract_text  # noqa: E402
+from core.engine.resume import parse_resume  # noqa: E402
 from core.errors import AppError, ErrorCode  # noqa: E402
-from core.resume import parse_resume  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 LABELS_TODAY = date(2026, 11, 1)

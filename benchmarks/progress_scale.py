@@ -22,11 +22,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from core import accounts, deck, progress  # noqa: E402
+from core import access  # noqa: E402
+from core.accounts import users  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.context import AppContext  # noqa: E402
 from core.db import utcnow  # noqa: E402
 from core.models import Analysis, Flashcard, Review  # noqa: E402
+from core.student import deck, progress  # noqa: E402
 
 JOBS = ["Data Analyst", "Backend Engineer", "Product Manager", "UX Designer", "DevOps Engineer"]
 START = datetime(2025, 11, 1)
@@ -41,8 +43,8 @@ def timed(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(samples) * 1000
 
 
-def seed(ctx: AppContext) -> accounts.Actor:
-    student = accounts.create_user(ctx, email="heavy@bench.example", name="Heavy User", password="Bench-pass-123")
+def seed(ctx: AppContext) -> access.Actor:
+    student = users.create_user(ctx, email="heavy@bench.example", name="Heavy User", password="Bench-pass-123")
     with ctx.db.session() as s:
         s.execute(insert(Analysis), [
             {"user_id": student.id, "job_title": JOBS[i % 5], "cv_filename": "cv.pdf",

@@ -19,9 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streamlit.testing.v1 import AppTest
 
-from core import accounts, analyses, billing, cvs, report_export
+from core import access
+from core.accounts import users
+from core.billing import grants
 from core.config import Settings
 from core.context import AppContext
+from core.student import analyses, cvs, report_export
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -46,10 +49,10 @@ def main() -> None:
     os.environ.update(env)
     ctx = AppContext(Settings())
     ctx.db.upgrade()
-    student = accounts.create_user(ctx, email="bench@example.com", name="Zoë Bench", password="Bench-pass-123")
-    admin = accounts.create_user(ctx, email="admin@example.com", name="Admin", password="Bench-pass-123",
-                                 role=accounts.Role.ADMIN)  # fmt: skip
-    billing.grant(ctx, admin, email=student.email, credits=HISTORY, reason="benchmark")
+    student = users.create_user(ctx, email="bench@example.com", name="Zoë Bench", password="Bench-pass-123")
+    admin = users.create_user(ctx, email="admin@example.com", name="Admin", password="Bench-pass-123",
+                                 role=access.Role.ADMIN)  # fmt: skip
+    grants.grant(ctx, admin, email=student.email, credits=HISTORY, reason="benchmark")
     cv = cvs.upload_cv(ctx, student, "07_carla_mendes.txt", (CORPUS / "resumes" / "07_carla_mendes.txt").read_bytes())
     jds = sorted((CORPUS / "jds").glob("*.txt"))
     records = [

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
 
-from core import accounts
+from core.accounts import users
 from core.config import Settings
 from core.context import AppContext
 from core.models import User
@@ -38,19 +38,19 @@ def main() -> None:
     url = sys.argv[1] if len(sys.argv) > 1 else f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     ctx = AppContext(Settings(database_url=url))
     ctx.db.upgrade()
-    password_hash = accounts.hash_password("Bench-pass-123")
-    if accounts.count_users(ctx) < USERS:
+    password_hash = users.hash_password("Bench-pass-123")
+    if users.count_users(ctx) < USERS:
         with ctx.db.session() as s:
             s.execute(insert(User), [
                 {"email": f"user{i:05d}@bench.example", "name": f"User {i}", "password_hash": password_hash,
                  "role": "student", "failed_attempts": 0, "disabled": False, "target_roles": []}
                 for i in range(USERS)
             ])
-    print(f"users in database: {accounts.count_users(ctx)} ({ctx.db.engine.dialect.name})")
+    print(f"users in database: {users.count_users(ctx)} ({ctx.db.engine.dialect.name})")
     email = f"user{USERS - 7:05d}@bench.example"
     print(f"password sign-in (bcrypt cost 12 + lockout bookkeeping): "
-          f"{timed(lambda: accounts.authenticate(ctx, email, 'Bench-pass-123'), 10):.1f} ms median")
-    lookup = timed(lambda: accounts.load_actor_by_email(ctx, email), 200)
+          f"{timed(lambda: users.authenticate(ctx, email, 'Bench-pass-123'), 10):.1f} ms median")
+    lookup = timed(lambda: users.load_actor_by_email(ctx, email), 200)
     print(f"signed-in rerun, user lookup by email: {lookup:.2f} ms median")
 
 

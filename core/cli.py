@@ -18,19 +18,19 @@ from core.errors import AppError, ErrorCode
 
 
 def _extract(args: argparse.Namespace) -> Any:
-    from core.resume import extract_file
+    from core.engine.resume import extract_file
 
     return extract_file(Path(args.file), get_settings())
 
 
 def _analyze(args: argparse.Namespace) -> Any:
-    from core.matching import analyze_files
+    from core.engine.matching import analyze_files
 
     return analyze_files(Path(args.resume), Path(args.jd), get_settings())
 
 
 def _batch(args: argparse.Namespace) -> Any:
-    from core.matching import batch, write_batch_csv
+    from core.engine.matching import batch, write_batch_csv
 
     rows = batch(Path(args.jd), Path(args.directory), get_settings())
     if args.csv:
@@ -52,12 +52,13 @@ def _migrate(_args: argparse.Namespace) -> Any:
 
 
 def _seed_demo(args: argparse.Namespace) -> Any:
-    from core import accounts, demo
+    from core import demo
+    from core.accounts import users
 
     ctx = _context()
     if args.if_empty and not ctx.settings.seed_demo:
         return {"seeded": False, "reason": "SEED_DEMO is off"}
-    if args.if_empty and accounts.count_users(ctx):
+    if args.if_empty and users.count_users(ctx):
         return {"seeded": False, "reason": "database already has users"}
     logins = demo.seed(ctx)
     return {"seeded": True, "created_users": logins.created_users, "password": logins.password,
@@ -65,11 +66,11 @@ def _seed_demo(args: argparse.Namespace) -> Any:
 
 
 def _create_user(args: argparse.Namespace) -> Any:
-    from core import accounts
-    from core.accounts import Role
+    from core.access import Role
+    from core.accounts import users
 
     password = os.environ.get("INTERVIEWPREP_PASSWORD") or getpass.getpass("Password: ", stream=sys.stderr)
-    actor = accounts.create_user(_context(), email=args.email, name=args.name, password=password, role=Role(args.role))
+    actor = users.create_user(_context(), email=args.email, name=args.name, password=password, role=Role(args.role))
     return {"id": actor.id, "email": actor.email, "role": str(actor.role)}
 
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core import accounts
-from core.accounts import Role
+from core import access
+from core.access import Role
+from core.accounts import users
 from core.context import AppContext
 from core.demo_history import seed_history
 from core.models import Cohort, CohortMember
@@ -41,17 +42,17 @@ class DemoLogins:
 
 def seed(ctx: AppContext, *, history: bool = True) -> DemoLogins:
     """Create the demo accounts and cohorts; with `history`, weeks of analyses, reviews and interviews too."""
-    password_hash = accounts.hash_password(DEMO_PASSWORD, ctx.settings.bcrypt_rounds)
+    password_hash = users.hash_password(DEMO_PASSWORD, ctx.settings.bcrypt_rounds)
     created = 0
     with ctx.db.session() as session:
 
         def user(local: str, name: str, role: Role) -> int:
             nonlocal created
-            existing = accounts.find_user(session, f"{local}@{DOMAIN}")
+            existing = access.find_user(session, f"{local}@{DOMAIN}")
             if existing:
                 return existing.id
             created += 1
-            return accounts.add_user(session, email=f"{local}@{DOMAIN}", name=name, role=role,
+            return users.add_user(session, email=f"{local}@{DOMAIN}", name=name, role=role,
                                      password_hash=password_hash, welcome_credits=ctx.settings.welcome_credits).id
 
         user("admin", "Alex Admin", Role.ADMIN)
@@ -77,7 +78,7 @@ def seed(ctx: AppContext, *, history: bool = True) -> DemoLogins:
                 if user_id not in joined
             )
     if history:
-        actors = [(accounts.load_actor_by_email(ctx, email), code) for email, code in students]
+        actors = [(users.load_actor_by_email(ctx, email), code) for email, code in students]
         seed_history(ctx, [(actor, code) for actor, code in actors if actor is not None])
     return DemoLogins(DEMO_PASSWORD, f"admin@{DOMAIN}", [f"{c}@{DOMAIN}" for c in counselors],
                       [email for email, _ in students], created)

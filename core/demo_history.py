@@ -13,14 +13,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core import catalogue, cvs, deck, interviews, practice
-from core.accounts import Actor
-from core.catalogue import CatalogueJob
+from core.access import Actor
 from core.context import AppContext
 from core.db import utcnow
-from core.deck import Grade
-from core.matching import analyze
+from core.engine import catalogue, practice
+from core.engine.catalogue import CatalogueJob
+from core.engine.matching import analyze
 from core.models import Analysis, Interview, InterviewResult, User
+from core.student import cvs, deck, interviews
+from core.student.deck import Grade
 
 TRACKS = {
     "CS2027": ["backend_python_bengaluru", "frontend_react_remote", "fullstack_intern_remote",

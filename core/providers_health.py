@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 
-from core.accounts import Actor, Role, require_role
+from core.access import Actor, Role, require_role
 from core.ai import health as ai_health
 from core.ai.health import ProviderStatus
 from core.config import Settings

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PIL import Image
 from playwright.sync_api import Browser, Locator, sync_playwright
 
-from core.accounts import Role
+from core.access import Role
 from core.demo import DEMO_PASSWORD, DOMAIN
 from core.ui.navigation import SIGN_IN_PAGE, pages_for
 from tests.e2e.harness import ROOT, StreamlitPage, app_server, chromium_problem, launch_chromium

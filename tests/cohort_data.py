@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from core.accounts import Actor
+from core.access import Actor
 from core.context import AppContext
 from core.db import utcnow
 from core.models import Analysis, Flashcard, Interview, InterviewResult, User

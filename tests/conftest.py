@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
-from core import accounts
-from core.accounts import Actor, Role
+from core.access import Actor, Role
+from core.accounts import users
 from core.config import Settings
 from core.context import AppContext
 from core.db import Database
@@ -123,7 +123,7 @@ def make_user(ctx: AppContext) -> Callable[..., Actor]:
 
     def make(role: Role = Role.STUDENT, email: str | None = None, name: str | None = None) -> Actor:
         n = next(counter)
-        return accounts.create_user(
+        return users.create_user(
             ctx,
             email=email or f"{role}{n}@example.com",
             name=name or f"{role.title()} {n}",

@@ -2,7 +2,7 @@
 
 streamlit-authenticator draws the log-in form, the log-out button and keeps the remember-me cookie.
 The user store, password check and lockout are ours: its credentials mapping loads only the one user
-being looked up (never the whole table), and its password check is replaced by `accounts.authenticate`,
+being looked up (never the whole table), and its password check is replaced by `users.authenticate`,
 which counts failures in the database.
 """
 
@@ -13,8 +13,9 @@ from typing import Any
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from core import accounts
-from core.accounts import Actor
+from core import access
+from core.access import Actor
+from core.accounts import users
 from core.context import AppContext
 from core.errors import AppError
 from core.models import User
@@ -40,7 +41,7 @@ class UserDirectory(dict):
         if not isinstance(email, str) or not email:
             return False
         with self._ctx.db.session() as session:
-            user = accounts.find_user(session, email)
+            user = access.find_user(session, email)
             if user is None or user.disabled:
                 return False
             super().__setitem__(email, _entry(user))
@@ -78,7 +79,7 @@ def authenticator() -> stauth.Authenticate:
 
     def check_credentials(email: str, password: str) -> bool:
         try:
-            accounts.authenticate(ctx, email, password)
+            users.authenticate(ctx, email, password)
         except AppError as error:
             st.session_state[LOGIN_ERROR_KEY] = error.message
             return False
@@ -94,7 +95,7 @@ def render_sign_in(auth: stauth.Authenticate) -> None:
     original = auth.authentication_controller.login
 
     def login(username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any) -> Any:
-        email = accounts.normalise_email(username) if username else username
+        email = access.normalise_email(username) if username else username
         return original(email, password, *args, **kwargs)
 
     auth.authentication_controller.login = login
@@ -136,7 +137,7 @@ def render_register(auth: stauth.Authenticate) -> None:
         email = st.text_input("Email", key="register_email")
         password = st.text_input(
             "Password", type="password", key="register_password",
-            help=f"At least {accounts.PASSWORD_MIN} characters with a letter and a digit.",
+            help=f"At least {users.PASSWORD_MIN} characters with a letter and a digit.",
         )
         repeat = st.text_input("Repeat password", type="password", key="register_repeat")
         submitted = st.form_submit_button("Create account", type="primary")
@@ -146,7 +147,7 @@ def render_register(auth: stauth.Authenticate) -> None:
         st.error("The two passwords do not match.")
         return
     with user_errors():
-        actor = accounts.create_user(get_ctx(), email=email, name=name, password=password)
+        actor = users.create_user(get_ctx(), email=email, name=name, password=password)
         sign_in_session(actor)
         st.rerun()
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
-from core.deck import ReviewDay
-from core.progress import BREAKDOWN, ScorePoint
+from core.student.deck import ReviewDay
+from core.student.progress import BREAKDOWN, ScorePoint
 
 LABELS = {
     "keyword_density": "Keywords",

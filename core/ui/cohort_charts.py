@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.dashboard import WeekPoint
+from core.coaching.dashboard import WeekPoint
 from core.ui.charts import LABELS, LAYOUT, spread_time_axis
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import streamlit as st
 
-from core.interviews import COMPLETED, IN_PROGRESS, PROCESSING, UNSCORED, InterviewRecord
-from core.practice import LENGTH_RANGE, STAR_PARTS
+from core.engine.practice import LENGTH_RANGE, STAR_PARTS
+from core.student.interviews import COMPLETED, IN_PROGRESS, PROCESSING, UNSCORED, InterviewRecord
 from core.ui.widgets import metrics
 
 STATUS_LABELS = {

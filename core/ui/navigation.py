@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.accounts import Role
+from core.access import Role
 
 STUDENT, COUNSELOR, ADMIN = Role.STUDENT, Role.COUNSELOR, Role.ADMIN
 EVERYONE = (STUDENT, COUNSELOR, ADMIN)

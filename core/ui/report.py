@@ -12,9 +12,9 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import report_export
-from core.analyses import BREAKDOWN, AnalysisRecord, provider_label
-from core.report_export import PART_LABELS, score_colour
+from core.student import report_export
+from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
+from core.student.report_export import PART_LABELS, score_colour
 from core.ui.charts import PLOT_CONFIG
 
 CHART_HEIGHT = 260

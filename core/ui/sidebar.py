@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import billing, deck
-from core.accounts import Actor, Role
+from core.access import Actor, Role
+from core.billing import ledger
+from core.student import deck
 from core.ui.state import get_ctx
 
 
@@ -15,5 +16,5 @@ def render_sidebar(actor: Actor) -> None:
         if actor.role == Role.STUDENT:
             ctx = get_ctx()
             credits, due = st.columns(2)
-            credits.metric("Credits", billing.balance(ctx, actor))
+            credits.metric("Credits", ledger.balance(ctx, actor))
             due.metric("Cards due", deck.due_count(ctx, actor))

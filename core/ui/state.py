@@ -6,8 +6,8 @@ import os
 
 import streamlit as st
 
-from core import accounts
-from core.accounts import Actor
+from core.access import Actor
+from core.accounts import users
 from core.config import Settings
 from core.context import AppContext
 
@@ -41,7 +41,7 @@ def signed_in_actor() -> Actor | None:
     if not st.session_state.get("authentication_status"):
         return None
     email = st.session_state.get("username")
-    actor = accounts.load_actor_by_email(get_ctx(), email) if email else None
+    actor = users.load_actor_by_email(get_ctx(), email) if email else None
     st.session_state["actor"] = actor
     return actor
 

@@ -19,10 +19,11 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from core import accounts, analyses, cvs, jobs
-from core.accounts import Actor, Role
+from core.access import Actor, Role
+from core.accounts import users
 from core.config import Settings
 from core.context import AppContext
+from core.student import analyses, cvs, jobs
 from tests.conftest import CORPUS
 from tests.e2e.harness import ROOT, AppServer, StreamlitPage, app_server, chromium_problem, launch_chromium, slug
 
@@ -95,7 +96,7 @@ def new_user(e2e_ctx: AppContext) -> Callable[..., Actor]:
 
     def make(role: Role = Role.STUDENT, name: str | None = None) -> Actor:
         tag = uuid.uuid4().hex[:8]
-        return accounts.create_user(
+        return users.create_user(
             e2e_ctx,
             email=f"{role}-{tag}@example.edu",
             name=name or f"{role.title()} {tag}",

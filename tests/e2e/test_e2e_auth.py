@@ -7,7 +7,7 @@ import uuid
 
 from playwright.sync_api import expect
 
-from core.accounts import Role
+from core.access import Role
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.harness import StreamlitPage
 

@@ -7,8 +7,8 @@ import uuid
 
 from playwright.sync_api import expect
 
-from core import cohorts
-from core.accounts import Actor, Role
+from core.access import Actor, Role
+from core.coaching import cohorts
 from tests.e2e.conftest import PASSWORD, matched
 
 STUDENTS = {  # name -> CV; a data analyst, a backend engineer and a designer matched against a data analyst job

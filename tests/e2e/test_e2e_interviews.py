@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from core import cvs, interviews
+from core.student import cvs, interviews
 from tests.conftest import CORPUS
 from tests.e2e.conftest import PASSWORD
-from tests.test_interviews import CV_FILE, strong_answer
+from tests.services.test_interviews import CV_FILE, strong_answer
 
 
 def test_practice_interview_from_start_to_progress(app, new_user, e2e_ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from core import analyses, deck
+from core.student import analyses, deck
 from tests.conftest import CORPUS
 from tests.e2e.conftest import PASSWORD
 

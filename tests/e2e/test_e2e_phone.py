@@ -7,8 +7,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from core import cohorts, deck
-from core.accounts import Role
+from core.access import Role
+from core.coaching import cohorts
+from core.student import deck
 from core.ui.navigation import pages_for
 from tests.e2e.conftest import PASSWORD, matched
 from tests.e2e.harness import PHONE, StreamlitPage

@@ -1,0 +1,1 @@
+"""Users, roles, passwords, lockout, admin tools, privacy and the one access check."""

@@ -1,0 +1,170 @@
+"""A user's own data: export everything (JSON + stored files, as a zip) and erase the account.
+
+Erasure deletes the users row; foreign keys cascade to every row the user owns (wallet, ledger, payments,
+CVs, jobs, analyses, flashcards, reviews, interviews, results, notes about them, memberships). Stored files
+(CV uploads and practice-answer recordings) are removed after the transaction commits, so a storage hiccup
+never leaves a half-deleted account; a file that cannot be removed is logged for the operator. The audit log
+keeps the bare user id of the erasure.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.access import Actor
+from core.context import AppContext
+from core.db import utcnow
+from core.errors import AppError, ErrorCode
+from core.models import (
+    CV,
+    Analysis,
+    Base,
+    Cohort,
+    CohortMember,
+    Flashcard,
+    Interview,
+    InterviewResult,
+    Job,
+    Note,
+    Payment,
+    Review,
+    Transaction,
+    User,
+    Wallet,
+)
+
+log = logging.getLogger(__name__)
+
+# Tables exported, each with the column that names the owner.
+OWNED: tuple[tuple[str, type[Base], Any], ...] = (
+    ("wallet", Wallet, Wallet.user_id),
+    ("transactions", Transaction, Transaction.user_id),
+    ("payments", Payment, Payment.user_id),
+    ("cvs", CV, CV.user_id),
+    ("jobs", Job, Job.owner_id),
+    ("analyses", Analysis, Analysis.user_id),
+    ("flashcards", Flashcard, Flashcard.user_id),
+    ("reviews", Review, Review.user_id),
+    ("interviews", Interview, Interview.user_id),
+    ("interview_results", InterviewResult, InterviewResult.user_id),
+    ("notes_from_counselors", Note, Note.student_id),
+)
+HIDDEN_COLUMNS = {"password_hash"}
+
+
+def _json(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def _row(obj: Base) -> dict[str, Any]:
+    return {c.key: _json(getattr(obj, c.key)) for c in obj.__table__.columns if c.key not in HIDDEN_COLUMNS}
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", name)[:100] or "file"
+
+
+def _stored_files(session: Session, user_id: int) -> list[tuple[str, str]]:
+    """(name inside the export, storage key) of every file the user stored: CV uploads and answer recordings."""
+    files = [
+        (f"{cv_id}_{_safe_name(filename)}", key)
+        for cv_id, filename, key in session.execute(
+            select(CV.id, CV.filename, CV.storage_key).where(CV.user_id == user_id).order_by(CV.id)
+        )
+    ]
+    for interview_id, answers in session.execute(
+        select(Interview.id, Interview.answers).where(Interview.user_id == user_id).order_by(Interview.id)
+    ):
+        for answer in answers or []:
+            audio = answer.get("audio") if isinstance(answer, dict) else None
+            if isinstance(audio, dict) and audio.get("key"):
+                question = _safe_name(str(answer.get("question_id")))
+                files.append((f"interview_{interview_id}_{question}.{audio['key'].rsplit('.', 1)[-1]}", audio["key"]))
+    return files
+
+
+def export_user_data(ctx: AppContext, actor: Actor) -> bytes:
+    """A zip with data.json (every row the actor owns) and files/ (their uploaded CVs and answer recordings)."""
+    with ctx.db.session() as session:
+        user = session.get(User, actor.id)
+        if user is None:
+            raise AppError(ErrorCode.NOT_FOUND, "We could not find your account.")
+        data: dict[str, Any] = {"exported_at": utcnow().isoformat(), "user": _row(user)}
+        data["cohorts"] = [
+            {
+                "cohort": name,
+                "term": term,
+                "member_role": role,
+                "joined_at": _json(joined),
+                "consent_at": _json(consent),
+            }
+            for name, term, role, joined, consent in session.execute(
+                select(
+                    Cohort.name, Cohort.term, CohortMember.member_role, CohortMember.joined_at, CohortMember.consent_at
+                )
+                .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                .where(CohortMember.user_id == actor.id)
+            )
+        ]
+        for name, model, owner in OWNED:
+            data[name] = [_row(obj) for obj in session.scalars(select(model).where(owner == actor.id))]
+        files = _stored_files(session, actor.id)
+        audit.record(session, actor_id=actor.id, action="privacy.export", subject_user_id=actor.id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        for name, key in files:
+            try:
+                archive.writestr(f"files/{name}", ctx.storage.get(key))
+            except AppError as error:
+                if error.code != ErrorCode.NOT_FOUND:
+                    raise
+                archive.writestr(f"files/{name}.missing.txt", "The stored file was missing.")
+    return buffer.getvalue()
+
+
+def erase_user(session: Session, user_id: int, *, by: Actor) -> list[str]:
+    """Delete the user and (by cascade) everything they own; returns the storage keys to remove after commit."""
+    keys = [key for _, key in _stored_files(session, user_id)]
+    if not session.execute(delete(User).where(User.id == user_id)).rowcount:
+        raise AppError(ErrorCode.NOT_FOUND, "We could not find that account.")
+    audit.record(
+        session,
+        actor_id=None if by.id == user_id else by.id,
+        action="user.delete",
+        subject_user_id=user_id,
+        details={"by_self": by.id == user_id, "files": len(keys)},
+    )
+    return keys
+
+
+def remove_files(ctx: AppContext, keys: list[str]) -> None:
+    for key in keys:
+        try:
+            ctx.storage.delete(key)
+        except AppError:
+            log.exception("could not remove stored file %s of a deleted account; remove it by hand", key)
+
+
+def delete_account(ctx: AppContext, actor: Actor, *, confirm_email: str) -> None:
+    """The user erases their own account; typing their email is the confirmation.
+
+    Admins are refused here so the last admin cannot vanish; another admin deletes an admin account.
+    """
+    if actor.is_admin:
+        raise AppError(ErrorCode.PERMISSION_DENIED, "Admin accounts are deleted by another admin on the Users page.")
+    if confirm_email.strip().lower() != actor.email.lower():
+        raise AppError(ErrorCode.INVALID_INPUT, "Type your email address exactly to confirm.")
+    with ctx.db.session() as session:
+        keys = erase_user(session, actor.id, by=actor)
+    remove_files(ctx, keys)

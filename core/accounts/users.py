@@ -1,0 +1,164 @@
+"""Users: registration, passwords, lockout, sign-in and the signed-in user's own account."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import bcrypt
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.access import Actor, Role, actor_of, find_user, normalise_email
+from core.billing import ledger
+from core.context import AppContext
+from core.db import utcnow
+from core.errors import AppError, ErrorCode
+from core.models import User
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PASSWORD_MIN, PASSWORD_MAX_BYTES = 10, 72
+# A valid hash of a random password, checked when the email is unknown so timing does not reveal accounts.
+_DUMMY_HASH = bcrypt.hashpw(b"no-such-user-password", bcrypt.gensalt(rounds=12)).decode()
+
+
+def password_problems(password: str) -> list[str]:
+    """What is wrong with a new password, in plain words (empty when it is acceptable)."""
+    problems = []
+    if len(password) < PASSWORD_MIN:
+        problems.append(f"at least {PASSWORD_MIN} characters")
+    if len(password.encode()) > PASSWORD_MAX_BYTES:
+        problems.append(f"at most {PASSWORD_MAX_BYTES} bytes")
+    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+        problems.append("at least one letter and one digit")
+    if password.strip() != password:
+        problems.append("no spaces at the start or end")
+    return problems
+
+
+def hash_password(password: str, rounds: int = 12) -> str:
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode()[:PASSWORD_MAX_BYTES], password_hash.encode())
+    except ValueError:
+        return False
+
+
+def _check_new_password(password: str) -> None:
+    problems = password_problems(password)
+    if problems:
+        raise AppError(ErrorCode.INVALID_INPUT, "Password needs " + ", ".join(problems) + ".")
+
+
+def create_user(ctx: AppContext, *, email: str, name: str, password: str, role: Role = Role.STUDENT) -> Actor:
+    """Register a user; a new student also gets the welcome credits."""
+    email, name = normalise_email(email), name.strip()
+    if not EMAIL_RE.match(email):
+        raise AppError(ErrorCode.INVALID_INPUT, "Enter a valid email address.")
+    if not name:
+        raise AppError(ErrorCode.INVALID_INPUT, "Enter your name.")
+    _check_new_password(password)
+    password_hash = hash_password(password, ctx.settings.bcrypt_rounds)
+    exists = AppError(ErrorCode.INVALID_INPUT, "An account with this email already exists. Sign in instead.")
+    try:
+        with ctx.db.session() as session:
+            if find_user(session, email):
+                raise exists
+            return add_user(session, email=email, name=name, role=role, password_hash=password_hash,
+                            welcome_credits=ctx.settings.welcome_credits)
+    except IntegrityError as race:  # the same email registered at the same moment in another session
+        raise exists from race
+
+
+def add_user(session: Session, *, email: str, name: str, role: Role, password_hash: str, welcome_credits: int) -> Actor:
+    """Insert a validated user with a wallet (students get the welcome credits) and audit it."""
+    user = User(email=email, name=name, role=str(role), password_hash=password_hash, password_changed_at=utcnow())
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=user.id, action="user.register", subject_user_id=user.id,
+                 details={"role": str(role)})
+    ledger.open_wallet(session, user.id, welcome_credits=welcome_credits if role == Role.STUDENT else 0)
+    return actor_of(user)
+
+
+def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
+    """Check a password, counting failures in the database; lock the account after too many.
+
+    Raises INVALID_CREDENTIALS (same message whether or not the email exists) or ACCOUNT_LOCKED.
+    """
+    settings = ctx.settings
+    with ctx.db.session() as session:
+        user = session.scalar(
+            select(User).where(User.email == normalise_email(email)).with_for_update()
+        )
+        if user is None or user.disabled:
+            verify_password(password, _DUMMY_HASH)
+            raise AppError(ErrorCode.INVALID_CREDENTIALS)
+        now = utcnow()
+        if user.locked_until and user.locked_until > now:
+            raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(user.locked_until, now))
+        if not verify_password(password, user.password_hash):
+            user.failed_attempts = (0 if user.locked_until else user.failed_attempts) + 1
+            user.locked_until = None
+            locked = user.failed_attempts >= settings.lockout_max_attempts
+            if locked:
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                audit.record(session, actor_id=None, action="user.locked", subject_user_id=user.id)
+        else:
+            user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
+            return actor_of(user)
+    if locked:
+        raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(user.locked_until, now))
+    raise AppError(ErrorCode.INVALID_CREDENTIALS)
+
+
+def _locked_message(until: datetime, now: datetime) -> str:
+    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+    return f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+
+
+def load_actor(ctx: AppContext, user_id: int) -> Actor | None:
+    """Re-read the signed-in user (role changes and deletions take effect on the next rerun)."""
+    with ctx.db.session() as session:
+        user = session.get(User, user_id)
+        if user is None or user.disabled:
+            return None
+        return actor_of(user)
+
+
+def load_actor_by_email(ctx: AppContext, email: str) -> Actor | None:
+    with ctx.db.session() as session:
+        user = find_user(session, email)
+        return None if user is None or user.disabled else actor_of(user)
+
+
+def touch(ctx: AppContext, actor: Actor) -> None:
+    """Record activity (for "last active" on the cohort dashboard) at most once a minute."""
+    now = utcnow()
+    with ctx.db.session() as session:
+        user = session.get(User, actor.id)
+        if user and (user.last_active_at is None or now - user.last_active_at > timedelta(minutes=1)):
+            user.last_active_at = now
+
+
+def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> None:
+    _check_new_password(new)
+    with ctx.db.session() as session:
+        user = session.get(User, actor.id)
+        if user is None or not verify_password(current, user.password_hash):
+            raise AppError(ErrorCode.INVALID_CREDENTIALS, "Your current password is incorrect.")
+        user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
+        user.password_changed_at = utcnow()
+        audit.record(session, actor_id=actor.id, action="user.password_changed", subject_user_id=actor.id)
+
+
+def count_users(ctx: AppContext) -> int:
+    with ctx.db.session() as session:
+        return session.scalar(select(func.count(User.id))) or 0
+
+

@@ -1,0 +1,1 @@
+"""Credits: the ledger, grants and purchases."""

@@ -1,0 +1,1 @@
+"""Cohorts, the cohort dashboard and counselor notes."""

@@ -1,0 +1,464 @@
+"""Cohort dashboard and student drill-down for counselors and admins.
+
+Figures come from SQL aggregates: one grouped row per student (never every analysis), the latest analysis
+per student for breakdown averages and missing skills, and one row per day for the weekly trend. At 500
+students and 10,000 analyses a dashboard is a handful of indexed queries (benchmarks/cohort_scale.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, case, func, select, text
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.access import Actor, require_student_access
+from core.coaching.cohorts import CohortInfo, cohort_info
+from core.context import AppContext
+from core.db import utcnow
+from core.errors import AppError, ErrorCode
+from core.models import Analysis, Cohort, CohortMember, Flashcard, Interview, InterviewResult, User, Wallet
+
+BREAKDOWN = ("keyword_density", "skills_match", "experience_relevance", "education_match", "format_optimization")
+HISTOGRAM_BINS = tuple(range(0, 100, 10))  # 0-9, 10-19, ... 90-100
+TOP_SKILLS = 15
+ANALYSES_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    user_id: int
+    name: str
+    email: str
+    last_active_at: datetime | None
+    analyses: int
+    best_score: int | None
+    first_score: int | None
+    latest_score: int | None
+    interviews: int
+    cards_due: int
+    credits: int
+
+    @property
+    def score_change(self) -> int | None:
+        """Latest minus first ATS score; None until there are two analyses to compare."""
+        if self.analyses < 2 or self.first_score is None or self.latest_score is None:
+            return None
+        return self.latest_score - self.first_score
+
+
+@dataclass(frozen=True)
+class Headline:
+    students: int
+    active_7d: int
+    median_best: float | None
+    interviews_done: int
+
+
+@dataclass(frozen=True)
+class WeekPoint:
+    week_start: date
+    analyses: int
+    average_score: float | None
+    interviews: int
+
+
+@dataclass(frozen=True)
+class CohortDashboard:
+    cohort: CohortInfo
+    generated_at: datetime
+    headline: Headline
+    students: list[StudentRow]
+    histogram: list[tuple[str, int]]
+    no_analysis_yet: int
+    breakdown: dict[str, float | None]
+    missing_skills: list[tuple[str, int]]
+    weeks: list[WeekPoint]
+
+
+# --- per-student aggregates ---------------------------------------------------------------------------
+
+
+def _members(cohort_id: int):
+    return select(CohortMember.user_id).where(
+        CohortMember.cohort_id == cohort_id, CohortMember.member_role == "student"
+    )
+
+
+def _analysis_stats(cohort_id: int):
+    """Per student: best, count, first and latest score and the latest analysis id, in one window pass."""
+    rn = func.row_number().over(partition_by=Analysis.user_id, order_by=(Analysis.created_at, Analysis.id))
+    n = func.count().over(partition_by=Analysis.user_id)
+    ranked = (
+        select(Analysis.id, Analysis.user_id, Analysis.overall_score, rn.label("rn"), n.label("n"))
+        .where(Analysis.user_id.in_(_members(cohort_id)))
+        .subquery("ranked")
+    )
+    return (
+        select(
+            ranked.c.user_id,
+            func.count().label("analyses"),
+            func.max(ranked.c.overall_score).label("best"),
+            func.max(case((ranked.c.rn == 1, ranked.c.overall_score))).label("first"),
+            func.max(case((ranked.c.rn == ranked.c.n, ranked.c.overall_score))).label("latest"),
+            func.max(case((ranked.c.rn == ranked.c.n, ranked.c.id))).label("latest_id"),
+        )
+        .group_by(ranked.c.user_id)
+        .subquery("stats")
+    )
+
+
+def _student_rows(session: Session, cohort_id: int, now: datetime) -> tuple[list[StudentRow], list[int]]:
+    stats = _analysis_stats(cohort_id)
+    interviews = (
+        select(InterviewResult.user_id, func.count().label("done"))
+        .where(InterviewResult.user_id.in_(_members(cohort_id)))
+        .group_by(InterviewResult.user_id)
+        .subquery("iv")
+    )
+    cards = (
+        select(Flashcard.user_id, func.count().label("due"))
+        .where(Flashcard.user_id.in_(_members(cohort_id)), Flashcard.suspended.is_(False), Flashcard.due <= now)
+        .group_by(Flashcard.user_id)
+        .subquery("cards")
+    )
+    query = (
+        select(
+            User.id,
+            User.name,
+            User.email,
+            User.last_active_at,
+            func.coalesce(stats.c.analyses, 0),
+            stats.c.best,
+            stats.c.first,
+            stats.c.latest,
+            func.coalesce(interviews.c.done, 0),
+            func.coalesce(cards.c.due, 0),
+            func.coalesce(Wallet.balance, 0),
+            stats.c.latest_id,
+        )
+        .join(CohortMember, CohortMember.user_id == User.id)
+        .outerjoin(stats, stats.c.user_id == User.id)
+        .outerjoin(interviews, interviews.c.user_id == User.id)
+        .outerjoin(cards, cards.c.user_id == User.id)
+        .outerjoin(Wallet, Wallet.user_id == User.id)
+        .where(CohortMember.cohort_id == cohort_id, CohortMember.member_role == "student")
+    )
+    rows, latest_ids = [], []
+    for *values, latest_id in session.execute(query):
+        rows.append(StudentRow(*values))
+        if latest_id is not None:
+            latest_ids.append(latest_id)
+    return sort_weakest_first(rows), latest_ids
+
+
+def sort_weakest_first(rows: Iterable[StudentRow]) -> list[StudentRow]:
+    """No analysis yet first, then lowest best score, then longest inactive: who needs help comes first."""
+    return sorted(
+        rows,
+        key=lambda r: (r.best_score is not None, r.best_score or 0, r.last_active_at or datetime.min, r.name.lower()),
+    )
+
+
+# --- cohort-level figures -----------------------------------------------------------------------------
+
+
+def _breakdown(session: Session, latest_ids: list[int]) -> dict[str, float | None]:
+    if not latest_ids:
+        return dict.fromkeys(BREAKDOWN)
+    columns = [func.avg(getattr(Analysis, name)) for name in BREAKDOWN]
+    values = session.execute(select(*columns).where(Analysis.id.in_(latest_ids))).one()
+    return {name: None if v is None else round(float(v), 1) for name, v in zip(BREAKDOWN, values, strict=True)}
+
+
+_SKILLS_SQL = {
+    "postgresql": """
+        SELECT s.skill, count(DISTINCT a.id) AS students
+        FROM analyses a
+        CROSS JOIN LATERAL json_array_elements_text(
+            CASE WHEN json_typeof(a.report -> 'analysis' -> 'missing_skills') = 'array'
+                 THEN a.report -> 'analysis' -> 'missing_skills' ELSE '[]'::json END) AS s(skill)
+        WHERE a.id IN :ids
+        GROUP BY s.skill ORDER BY students DESC, s.skill LIMIT :top""",
+    "sqlite": """
+        SELECT s.value AS skill, count(DISTINCT a.id) AS students
+        FROM analyses a, json_each(a.report, '$.analysis.missing_skills') AS s
+        WHERE a.id IN :ids AND s.type = 'text'
+        GROUP BY s.value ORDER BY students DESC, s.value LIMIT :top""",
+}
+
+
+def _missing_skills(session: Session, latest_ids: list[int], top: int = TOP_SKILLS) -> list[tuple[str, int]]:
+    """The skills most students lack, counted over each student's latest analysis, unpacked inside the database."""
+    if not latest_ids:
+        return []
+    sql = text(_SKILLS_SQL[session.get_bind().dialect.name]).bindparams(bindparam("ids", expanding=True))
+    return [(skill, int(count)) for skill, count in session.execute(sql, {"ids": latest_ids, "top": top})]
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _weeks(session: Session, cohort_id: int, since: datetime) -> list[WeekPoint]:
+    """Analyses (count, average score) and interviews per ISO week, grouped by day in SQL."""
+    day = func.date(Analysis.created_at)
+    analyses = session.execute(
+        select(day, func.count(), func.sum(Analysis.overall_score))
+        .where(Analysis.user_id.in_(_members(cohort_id)), Analysis.created_at >= since)
+        .group_by(day)
+    ).all()
+    iday = func.date(InterviewResult.created_at)
+    interviews = session.execute(
+        select(iday, func.count())
+        .where(InterviewResult.user_id.in_(_members(cohort_id)), InterviewResult.created_at >= since)
+        .group_by(iday)
+    ).all()
+    buckets: dict[date, list[int]] = {}
+    start = since.date() - timedelta(days=since.weekday())
+    while start <= utcnow().date():
+        buckets[start] = [0, 0, 0]
+        start += timedelta(days=7)
+
+    def bucket(value: Any) -> list[int]:
+        d = _day(value)
+        return buckets.setdefault(d - timedelta(days=d.weekday()), [0, 0, 0])
+
+    for value, count, total in analyses:
+        b = bucket(value)
+        b[0] += int(count)
+        b[1] += int(total or 0)
+    for value, count in interviews:
+        bucket(value)[2] += int(count)
+    return [
+        WeekPoint(week, n, round(total / n, 1) if n else None, iv) for week, (n, total, iv) in sorted(buckets.items())
+    ]
+
+
+def histogram(rows: Sequence[StudentRow]) -> list[tuple[str, int]]:
+    counts = dict.fromkeys(HISTOGRAM_BINS, 0)
+    for row in rows:
+        if row.best_score is not None:
+            counts[min(row.best_score // 10 * 10, 90)] += 1
+    return [(f"{low}–{low + 9 if low < 90 else 100}", n) for low, n in counts.items()]
+
+
+def cohort_dashboard(ctx: AppContext, actor: Actor, cohort_id: int, *, weeks: int = 12) -> CohortDashboard:
+    """Everything the cohort page shows, for a counselor of the cohort or an admin; the view is audit-logged."""
+    now = utcnow()
+    with ctx.db.session() as session:
+        cohort = cohort_info(session, actor, cohort_id)
+        rows, latest_ids = _student_rows(session, cohort_id, now)
+        breakdown = _breakdown(session, latest_ids)
+        skills = _missing_skills(session, latest_ids)
+        trend = _weeks(session, cohort_id, now - timedelta(weeks=weeks))
+        audit.record(
+            session,
+            actor_id=actor.id,
+            action="view.cohort_dashboard",
+            target_type="cohort",
+            target_id=cohort_id,
+            details={"students": len(rows)},
+        )
+    bests = [r.best_score for r in rows if r.best_score is not None]
+    headline = Headline(
+        students=len(rows),
+        active_7d=sum(1 for r in rows if r.last_active_at and r.last_active_at >= now - timedelta(days=7)),
+        median_best=float(statistics.median(bests)) if bests else None,
+        interviews_done=sum(r.interviews for r in rows),
+    )
+    return CohortDashboard(
+        cohort, now, headline, rows, histogram(rows), len(rows) - len(bests), breakdown, skills, trend
+    )
+
+
+# --- table filters and CSV ---------------------------------------------------------------------------
+
+
+def filter_students(
+    rows: Iterable[StudentRow],
+    *,
+    inactive_days: int | None = None,
+    best_below: int | None = None,
+    now: datetime | None = None,
+) -> list[StudentRow]:
+    """ "Inactive N days" (never active counts as inactive) and "best score below X" (no analysis counts too)."""
+    now = now or utcnow()
+    out = []
+    for row in rows:
+        if (
+            inactive_days is not None
+            and row.last_active_at
+            and row.last_active_at > now - timedelta(days=inactive_days)
+        ):
+            continue
+        if best_below is not None and row.best_score is not None and row.best_score >= best_below:
+            continue
+        out.append(row)
+    return out
+
+
+CSV_COLUMNS = (
+    "name",
+    "email",
+    "last_active_utc",
+    "analyses",
+    "best_score",
+    "latest_score",
+    "score_change",
+    "interviews",
+    "cards_due",
+    "credits",
+)
+
+
+def _cell(value: object) -> object:
+    """Neutralise spreadsheet formulas in free text (a name starting with '=' must not run in Excel)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def students_csv(rows: Iterable[StudentRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for r in rows:
+        active = r.last_active_at.isoformat(sep=" ", timespec="minutes") if r.last_active_at else ""
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    r.name,
+                    r.email,
+                    active,
+                    r.analyses,
+                    r.best_score,
+                    r.latest_score,
+                    r.score_change,
+                    r.interviews,
+                    r.cards_due,
+                    r.credits,
+                )
+            ]
+        )
+    return out.getvalue()
+
+
+# --- student drill-down ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    id: int
+    created_at: datetime
+    job_title: str
+    cv_filename: str
+    overall_score: int
+    breakdown: dict[str, int]
+
+
+@dataclass(frozen=True)
+class InterviewView:
+    id: int
+    created_at: datetime
+    mode: str
+    status: str
+    job_title: str
+    questions: list[Any]
+    answers: list[Any]
+    transcript: list[Any] | None
+    scores: dict[str, int] | None
+    result: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class StudentOverview:
+    user_id: int
+    name: str
+    email: str
+    last_active_at: datetime | None
+    cohorts: list[str]
+    analyses: list[AnalysisView]
+    interviews: list[InterviewView]
+    cards_due: int
+
+
+def student_overview(ctx: AppContext, actor: Actor, student_id: int) -> StudentOverview:
+    """A student's analyses (without report JSON: open one with analyses.get_analysis) and interviews, read-only."""
+    now = utcnow()
+    with ctx.db.session() as session:
+        require_student_access(session, actor, student_id, purpose="student_overview")
+        user = session.get(User, student_id)
+        if user is None:
+            raise AppError(ErrorCode.NOT_FOUND, "We could not find that student.")
+        cohorts = list(
+            session.scalars(
+                select(Cohort.name)
+                .join(CohortMember, CohortMember.cohort_id == Cohort.id)
+                .where(CohortMember.user_id == student_id, CohortMember.member_role == "student")
+                .order_by(Cohort.name)
+            )
+        )
+        columns = [getattr(Analysis, name) for name in BREAKDOWN]
+        analyses = [
+            AnalysisView(a_id, at, title, filename, overall, dict(zip(BREAKDOWN, parts, strict=True)))
+            for a_id, at, title, filename, overall, *parts in session.execute(
+                select(
+                    Analysis.id,
+                    Analysis.created_at,
+                    Analysis.job_title,
+                    Analysis.cv_filename,
+                    Analysis.overall_score,
+                    *columns,
+                )
+                .where(Analysis.user_id == student_id)
+                .order_by(Analysis.created_at.desc(), Analysis.id.desc())
+                .limit(ANALYSES_SHOWN)
+            )
+        ]
+        interviews = [
+            InterviewView(
+                i.id,
+                i.created_at,
+                i.mode,
+                i.status,
+                i.job_title,
+                list(i.questions or []),
+                list(i.answers or []),
+                i.transcript,
+                None
+                if r is None
+                else {
+                    "technical": r.technical,
+                    "communication": r.communication,
+                    "job_match": r.job_match,
+                    "overall": r.overall,
+                },
+                None if r is None else r.result,
+            )
+            for i, r in session.execute(
+                select(Interview, InterviewResult)
+                .outerjoin(InterviewResult, InterviewResult.interview_id == Interview.id)
+                .where(Interview.user_id == student_id)
+                .order_by(Interview.created_at.desc(), Interview.id.desc())
+            )
+        ]
+        due = (
+            session.scalar(
+                select(func.count(Flashcard.id)).where(
+                    Flashcard.user_id == student_id, Flashcard.suspended.is_(False), Flashcard.due <= now
+                )
+            )
+            or 0
+        )
+        return StudentOverview(
+            user.id, user.name, user.email, user.last_active_at, cohorts, analyses, interviews, int(due)
+        )

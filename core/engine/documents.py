@@ -1,0 +1,312 @@
+"""Validate uploaded CVs by their content and extract their text.
+
+Uploads are hostile until proven otherwise: the file name only tells us what the user *claims*, so the
+magic bytes must agree with it, zip archives are checked for bombs before anything unpacks them, and
+PDF/DOCX parsing runs in a separate process that is killed when it overruns its time budget, so a
+pathological file can never hang the app. Every failure is an AppError with a stable code.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+import zipfile
+from dataclasses import asdict, dataclass
+from typing import Any, Literal, Protocol
+
+from core.engine import worker_pool
+from core.engine.pdf_layout import page_lines
+from core.errors import AppError, ErrorCode
+
+FileType = Literal["pdf", "docx", "txt"]
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+PDF_MAGIC = b"%PDF-"
+# A real CV .docx unpacks to well under a few MB and holds a few dozen parts.
+DOCX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+DOCX_MAX_ENTRIES = 1000
+DOCX_MAX_RATIO = 200
+MIN_PDF_TEXT_CHARS = 20
+
+LEGACY_DOC_MESSAGE = (
+    "This is an old Word .doc file, which we cannot read safely. Open it in Word and save it as DOCX or PDF."
+)
+
+
+class ReadLimits(Protocol):
+    """The limits a file is read under; the app's Settings satisfy it, so the engine needs no settings object."""
+
+    @property
+    def max_upload_bytes(self) -> int: ...
+    @property
+    def max_upload_mb(self) -> float: ...
+    @property
+    def max_pdf_pages(self) -> int: ...
+    @property
+    def extraction_timeout_seconds(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """Plain text of a CV plus the layout facts the ATS format score cares about."""
+
+    text: str
+    file_type: FileType
+    pages: int | None = None
+    has_columns: bool = False
+    has_tables: bool = False
+
+
+def sanitize_filename(name: str, default: str = "upload") -> str:
+    """A display/storage-safe file name: no directories, NUL or control characters, bounded length."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 120 - len(ext) - 1] + "." + ext) if dot and len(ext) <= 10 else name[:120]
+    return name or default
+
+
+def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDocument:
+    """Check `data` against its claimed type and return its text, or raise AppError."""
+    file_type = detect_type(data, filename, limits)
+    if file_type == "txt":
+        doc = ExtractedDocument(text=_decode_text(data).strip(), file_type="txt")
+    else:
+        if file_type == "docx":
+            _check_zip_bomb(data)
+        doc = _run_in_worker(file_type, data, limits)
+    if not doc.text.strip():
+        raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
+    return doc
+
+
+def detect_type(data: bytes, filename: str, limits: ReadLimits) -> FileType:
+    """The file's real type, if its bytes agree with its extension and it fits the size limit."""
+    if not data or not data.strip():
+        raise AppError(ErrorCode.EMPTY_FILE)
+    if len(data) > limits.max_upload_bytes:
+        raise AppError(
+            ErrorCode.FILE_TOO_LARGE,
+            f"This file is {len(data) / 1048576:.1f} MB; the limit is {limits.max_upload_mb:g} MB.",
+        )
+    ext = sanitize_filename(filename).rpartition(".")[2].lower()
+    if data.startswith(OLE_MAGIC) or ext == "doc":
+        raise AppError(ErrorCode.INVALID_FILE_FORMAT, LEGACY_DOC_MESSAGE)
+    if ext == "pdf":
+        if PDF_MAGIC not in data[:1024]:
+            raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .pdf but is not a PDF.")
+        return "pdf"
+    if ext == "docx":
+        if not data.startswith(ZIP_MAGIC) or not _zip_has(data, "word/document.xml"):
+            raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .docx but is not a Word document.")
+        return "docx"
+    if ext == "txt":
+        if data.startswith((PDF_MAGIC, ZIP_MAGIC)):
+            raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
+        return "txt"
+    raise AppError(ErrorCode.INVALID_FILE_FORMAT)
+
+
+def _zip_has(data: bytes, member: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return False
+
+
+def _check_zip_bomb(data: bytes) -> None:
+    """Refuse archives that would unpack to far more than any CV, before python-docx opens them."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries = archive.infolist()
+    total = sum(info.file_size for info in entries)
+    compressed = sum(info.compress_size for info in entries) or 1
+    if len(entries) > DOCX_MAX_ENTRIES or total > DOCX_MAX_UNCOMPRESSED_BYTES or total / compressed > DOCX_MAX_RATIO:
+        raise AppError(
+            ErrorCode.DOCX_PROCESSING_ERROR,
+            "This Word file unpacks to far more data than a CV needs, so we did not open it. "
+            "Save it again as DOCX or PDF.",
+        )
+
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _decode_text(data: bytes) -> str:
+    """UTF-8, UTF-16 (with BOM) or a Windows/Latin-1 text file; binary data is refused."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _clean_text(data.decode(encoding))
+            except UnicodeDecodeError as exc:
+                raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This text file is not readable text.") from exc
+    if b"\x00" in data:
+        raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
+    if controls > max(2, len(text) // 100):
+        raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
+    return _clean_text(text)
+
+
+def _clean_text(text: str) -> str:
+    """Normalise line ends; bullet glyphs that fonts map to DEL or private-use code points become "•"."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return "".join(_clean_char(ch) for ch in text)
+
+
+def _clean_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if ch == "\x7f" or category == "Co":
+        return "•"
+    return ch if ch in "\t\n" or category != "Cc" else ""
+
+
+# --- parsing in a killable worker process -------------------------------------------------------------
+
+_ERROR_FOR_TYPE = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
+
+
+def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> ExtractedDocument:
+    """Parse in a worker process (core.worker_pool) that is killed when it overruns the time limit."""
+    error_code = _ERROR_FOR_TYPE[file_type]
+    header = {"type": file_type, "max_pages": limits.max_pdf_pages}
+    try:
+        outcome = worker_pool.run("core.engine.documents", header, data, limits.extraction_timeout_seconds)
+    except worker_pool.WorkerTimeout as exc:
+        message = "This file took too long to read. Try exporting it again, or as another format."
+        raise AppError(error_code, message) from exc
+    except (OSError, worker_pool.WorkerFailed) as exc:  # the worker could not start, or died (crash, out of memory)
+        raise AppError(error_code) from exc
+    if outcome[0] == "error":
+        raise AppError(outcome[1], outcome[2])
+    return ExtractedDocument(**outcome[1])
+
+
+def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
+    """Worker side: parse and answer ["ok", fields] or ["error", code, message]."""
+    file_type, max_pages = header["type"], header["max_pages"]
+    try:
+        doc = _extract_pdf(data, max_pages) if file_type == "pdf" else _extract_docx(data)
+        return ["ok", asdict(doc)]
+    except AppError as exc:
+        return ["error", str(exc.code), exc.message]
+    except Exception:  # noqa: BLE001 - any parser failure on untrusted input is a "could not read" answer
+        return ["error", str(_ERROR_FOR_TYPE[file_type]), None]
+
+
+def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
+    from pypdf import PasswordType, PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
+        raise AppError(ErrorCode.ENCRYPTED_PDF)
+    pages = len(reader.pages)
+    if pages == 0:
+        raise AppError(ErrorCode.PDF_PROCESSING_ERROR)
+    if pages > max_pages:
+        raise AppError(ErrorCode.FILE_TOO_LARGE, f"This PDF has {pages} pages; the limit is {max_pages}.")
+    chunks: list[str] = []
+    has_columns = has_tables = False
+    for page in reader.pages:
+        try:
+            raw = page.extract_text(extraction_mode="layout")
+        except Exception:  # noqa: BLE001 - layout mode is stricter than plain mode on odd fonts
+            raw = page.extract_text()
+        lines, columns, tables = page_lines(raw or "")
+        chunks.append("\n".join(re.sub(r" {4,}", "   ", line) for line in lines))  # a gap, not a page width
+        has_columns |= columns
+        has_tables |= tables
+    text = _clean_text("\n\n".join(chunks)).strip()
+    if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
+        raise AppError(ErrorCode.NO_TEXT_LAYER)
+    return ExtractedDocument(text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables)
+
+
+def _extract_docx(data: bytes) -> ExtractedDocument:
+    """Headers, body (paragraphs, tables and text boxes in reading order) and footers."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document(io.BytesIO(data))
+    lines: list[str] = []
+    seen_parts: set[int] = set()
+    for section in document.sections:
+        for part in (section.first_page_header, section.header):
+            if not part.is_linked_to_previous and id(part.part) not in seen_parts:
+                seen_parts.add(id(part.part))
+                lines.extend(_docx_block_lines(part._element))
+    has_tables = bool(document.element.body.findall(qn("w:tbl")))
+    lines.extend(_docx_block_lines(document.element.body))
+    for section in document.sections:
+        for part in (section.footer, section.first_page_footer):
+            if not part.is_linked_to_previous and id(part.part) not in seen_parts:
+                seen_parts.add(id(part.part))
+                lines.extend(_docx_block_lines(part._element))
+    return ExtractedDocument(text=_clean_text("\n".join(lines)).strip(), file_type="docx", has_tables=has_tables)
+
+
+def _docx_block_lines(container: Any) -> list[str]:
+    """Lines of a body/header/cell element; list paragraphs get a bullet so structure survives."""
+    from docx.oxml.ns import qn
+
+    lines: list[str] = []
+    for child in container.iterchildren():
+        if child.tag == qn("w:p"):
+            text = "".join(
+                node.text or "" if node.tag == qn("w:t") else "\t"
+                for node in child.iter(qn("w:t"), qn("w:tab"))
+                if _outside_textbox(node, child)
+            )
+            style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            is_list = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or (
+                style is not None and "list" in (style.get(qn("w:val")) or "").lower()
+            )
+            if text.strip():
+                lines.append(("• " + text.strip()) if is_list else text.strip())
+            for box in child.iter(qn("w:txbxContent")):
+                if not any(a.tag.endswith("}Fallback") for a in box.iterancestors()):
+                    lines.extend(_docx_block_lines(box))
+        elif child.tag == qn("w:tbl"):
+            for row in child.iterchildren(qn("w:tr")):
+                seen_cells: set[str] = set()
+                for cell in row.iterchildren(qn("w:tc")):
+                    cell_lines = _docx_block_lines(cell)
+                    key = "\n".join(cell_lines)
+                    if key and key not in seen_cells:  # horizontally merged cells repeat their text
+                        seen_cells.add(key)
+                        lines.extend(cell_lines)
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                lines.extend(_docx_block_lines(content))
+    return lines
+
+
+def _outside_textbox(node: Any, paragraph: Any) -> bool:
+    """True if `node` belongs to `paragraph` itself rather than to a text box anchored inside it."""
+    for ancestor in node.iterancestors():
+        if ancestor is paragraph:
+            return True
+        if ancestor.tag.endswith("}txbxContent"):
+            return False
+    return True
+
+
+if __name__ == "__main__":
+    import docx  # noqa: F401 - imported once per worker, not once per file
+    import pypdf  # noqa: F401
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    worker_pool.serve(_parse_request)

@@ -1,0 +1,1 @@
+"""What a student owns: CVs, jobs, analyses, the flashcard deck, interviews, progress."""

@@ -1,0 +1,613 @@
+"""Mock interviews: a text practice interview scored answer by answer, or a Tavus video interview scored
+from its transcript. Both are paid, stored with the CV and job they used, and feed the Progress page.
+
+Scores always come from core.practice (deterministic); a configured language model only words the
+questions, the per-answer coaching and the video interviewer's briefing, falling back to the engine's own
+wording. Money: `ledger.run_paid` charges before any work and refunds when the work raises, so a failed
+Tavus call or database write never costs a credit and never leaves an interview row behind.
+
+Statuses: in_progress (answering, or the video call is live) → processing (the call ended, Tavus is still
+writing the transcript) → completed (scored; an InterviewResult exists) or unscored (the call ended without
+any answer to score). The app cannot receive Tavus webhooks, so video status is polled.
+
+Writes are the owner's alone (anyone else is told the interview does not exist); reads also allow an
+admin or a counselor of the student's cohort through `accounts.require_student_access`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.access import Actor, require_student_access
+from core.ai.base import LOCAL, Enriched, enrich
+from core.ai.schemas import AnswerFeedbackWording, InterviewQuestion, InterviewQuestions, TavusContext
+from core.billing import ledger
+from core.billing.ledger import Charge
+from core.config import Settings
+from core.context import AppContext
+from core.db import utcnow
+from core.engine.jd import parse_jd
+from core.engine.practice import evaluate_answer, generate_questions, score_interview, score_transcript
+from core.errors import AppError, ErrorCode
+from core.integrations.tavus import ConversationState, TavusClient, choose_persona, conversation_properties
+from core.models import CV, Interview, InterviewResult
+from core.storage import new_key
+from core.student import jobs
+
+log = logging.getLogger(__name__)
+
+PRACTICE, VIDEO = "practice", "video"
+IN_PROGRESS, PROCESSING, COMPLETED, UNSCORED = "in_progress", "processing", "completed", "unscored"
+OPEN = (IN_PROGRESS, PROCESSING)
+FINISHED = (COMPLETED, UNSCORED)
+SCORE_AXES = ("technical", "communication", "job_match", "overall")
+
+MAX_ANSWER_CHARS = 8_000
+MAX_AUDIO_BYTES = 10 * 1024 * 1024  # about five minutes of st.audio_input's 16 kHz mono WAV
+AUDIO_EXTENSIONS = {"audio/wav": "wav", "audio/x-wav": "wav", "audio/webm": "webm", "audio/ogg": "ogg",
+                    "audio/mpeg": "mp3", "audio/mp4": "m4a"}  # fmt: skip
+JD_EXCERPT_CHARS = 2_500
+CV_SKILLS_SHOWN = 20
+NO_JOB_SKILLS = 6  # without a job, the CV's first skills stand in for the required ones
+# The engine's kinds and the prompt's: "role" questions are what the prompt calls situational.
+MODEL_KIND = {"behavioural": "behavioural", "technical": "technical", "role": "situational"}
+
+NOT_FOUND_MESSAGE = "We could not find that interview."
+NO_CV_MESSAGE = "Upload a CV on the My CVs page first, then start an interview."
+NO_KEY_HINT = "Video interviews are off. To enable them, set TAVUS_API_KEY (and TAVUS_REPLICA_ID or TAVUS_PERSONA_ID)."
+NO_PERSONA_HINT = "Video interviews need a Tavus replica or persona: set TAVUS_REPLICA_ID or TAVUS_PERSONA_ID."
+
+
+@dataclass(frozen=True)
+class InterviewSummary:
+    """One line of the history."""
+
+    id: int
+    user_id: int
+    mode: str
+    status: str
+    job_title: str
+    cv_filename: str
+    created_at: datetime
+    completed_at: datetime | None
+    overall: int | None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+@dataclass(frozen=True)
+class InterviewRecord(InterviewSummary):
+    cv_id: int | None
+    job_id: int | None
+    questions: list[dict[str, Any]]
+    # One entry per answered question, in question order: {question_id, text, skipped, audio, evaluation,
+    # coach: {feedback, tips, source, note}, answered_at}.
+    answers: list[dict[str, Any]]
+    transcript: list[dict[str, str]] | None
+    provider: str
+    conversation_id: str | None
+    conversation_url: str | None
+    credits_charged: int
+    charge_id: int | None
+    updated_at: datetime
+    result: dict[str, Any] | None  # score_interview's shape, once scored
+
+    def answer_for(self, question_id: str) -> dict[str, Any] | None:
+        return next((a for a in self.answers if a.get("question_id") == question_id), None)
+
+    @property
+    def next_question(self) -> dict[str, Any] | None:
+        """The first question without an answer: where a resumed interview continues."""
+        return next((q for q in self.questions if self.answer_for(q["id"]) is None), None)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for a in self.answers if not a.get("skipped"))
+
+
+def _record(row: Interview, result: InterviewResult | None) -> InterviewRecord:
+    return InterviewRecord(
+        id=row.id, user_id=row.user_id, mode=row.mode, status=row.status, job_title=row.job_title,
+        cv_filename=row.cv_filename, created_at=row.created_at, completed_at=row.completed_at,
+        overall=None if result is None else result.overall, cv_id=row.cv_id, job_id=row.job_id,
+        questions=list(row.questions or []), answers=list(row.answers or []),
+        transcript=None if row.transcript is None else list(row.transcript), provider=row.provider,
+        conversation_id=row.conversation_id, conversation_url=row.conversation_url,
+        credits_charged=row.credits_charged, charge_id=row.charge_id, updated_at=row.updated_at,
+        result=None if result is None else {**(result.result or {}), **{a: getattr(result, a) for a in SCORE_AXES}},
+    )  # fmt: skip
+
+
+def _result_row(session: Session, interview_id: int) -> InterviewResult | None:
+    return session.scalar(select(InterviewResult).where(InterviewResult.interview_id == interview_id))
+
+
+# --- inputs: the CV and the job ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    cv_id: int
+    cv_filename: str
+    resume: dict[str, Any]
+    candidate_name: str
+    job_id: int | None
+    job_title: str
+    job_text: str
+    required: list[str]
+    keywords: list[str]
+
+
+def _inputs(ctx: AppContext, actor: Actor, cv_id: int | None, job_id: int | None) -> _Inputs:
+    """The student's own CV (the default one when none is chosen) and a job they may read; nothing is
+    charged when either is missing."""
+    with ctx.db.session() as session:
+        if cv_id is None:
+            cv = session.scalar(select(CV).where(CV.user_id == actor.id, CV.is_default.is_(True)))
+        else:
+            cv = session.get(CV, cv_id)
+            if cv is not None and cv.user_id != actor.id:
+                cv = None
+        if cv is None:
+            raise AppError(ErrorCode.NOT_FOUND, NO_CV_MESSAGE)
+        job = jobs.readable(session, actor, job_id) if job_id is not None else None
+        resume = dict(cv.parsed or {})
+        name = str(resume.get("name") or actor.name or "").strip()
+        base = {"cv_id": cv.id, "cv_filename": cv.filename, "resume": resume, "candidate_name": name}
+        if job is None:
+            latest = next(iter(resume.get("experience") or []), {})
+            title = str(latest.get("title") or "").strip()
+            skills = [str(s) for s in (resume.get("skills") or [])[:NO_JOB_SKILLS]]
+            return _Inputs(**base, job_id=None, job_title=title, job_text="", required=skills, keywords=[])
+        jd = parse_jd(job.text)
+        return _Inputs(**base, job_id=job.id, job_title=job.title or jd.title, job_text=job.text,
+                       required=jd.required_skills, keywords=[*jd.preferred_skills, *jd.keywords])  # fmt: skip
+
+
+def cv_summary(resume: Mapping[str, Any]) -> str:
+    """The CV's structured summary for prompts and Tavus: experience, roles, skills, education.
+
+    Contact details stay out: an interviewer does not need them, and they would leave the app.
+    """
+    lines: list[str] = []
+    if resume.get("years_experience"):
+        lines.append(f"Experience: about {float(resume['years_experience']):g} years")
+    if resume.get("highest_degree"):
+        lines.append(f"Highest degree: {resume['highest_degree']}")
+    skills = [str(s) for s in resume.get("skills") or []]
+    if skills:
+        lines.append("Skills: " + ", ".join(skills[:CV_SKILLS_SHOWN]))
+    for job in (resume.get("experience") or [])[:3]:
+        when = "–".join(str(job[k]) for k in ("start", "end") if job.get(k))
+        at = f" at {job['company']}" if job.get("company") else ""
+        lines.append(f"- {job.get('title') or 'Role'}{at}" + (f" ({when})" if when else ""))
+        lines += [f"  • {bullet}" for bullet in (job.get("bullets") or [])[:2]]
+    for school in (resume.get("education") or [])[:2]:
+        parts = [str(school[k]) for k in ("degree", "institution", "year") if school.get(k)]
+        if parts:
+            lines.append("Education: " + ", ".join(parts))
+    return "\n".join(lines) or "(the CV has no structured details)"
+
+
+def _job_excerpt(inputs: _Inputs) -> str:
+    text = " ".join(inputs.job_text.split())
+    if not text:
+        return "(no job description: a general interview based on the CV)"
+    return text[:JD_EXCERPT_CHARS] + ("…" if len(text) > JD_EXCERPT_CHARS else "")
+
+
+def _skills_to_probe(questions: Sequence[Mapping[str, Any]], inputs: _Inputs) -> list[str]:
+    skills = [q["skill"] for q in questions if q.get("skill")] + inputs.required
+    return list(dict.fromkeys(skills)) or ["general"]
+
+
+# --- questions --------------------------------------------------------------------------------------------
+
+
+def _questions(ctx: AppContext, inputs: _Inputs) -> tuple[list[dict[str, Any]], str]:
+    """The engine's questions, reworded by the language model when one is configured; (questions, source)."""
+    planned = generate_questions(inputs.resume, inputs.job_title, inputs.required, inputs.keywords)
+    variables = {
+        "role": inputs.job_title or "the candidate's next role",
+        "skills": _skills_to_probe(planned, inputs),
+        "resume_excerpt": cv_summary(inputs.resume),
+        "job_description": _job_excerpt(inputs),
+        "count": len(planned),
+    }
+
+    def local() -> InterviewQuestions:
+        return InterviewQuestions(
+            questions=[InterviewQuestion(text=q["text"], kind=MODEL_KIND[q["kind"]], skill=q["skill"]) for q in planned]
+        )
+
+    worded = enrich(ctx.ai, "interview_questions", variables, InterviewQuestions, local=local)
+    if worded.note:
+        log.info("interview questions: %s", worded.note)
+    if worded.source == LOCAL:
+        return planned, LOCAL
+    return reword(planned, worded.value.questions), worded.source
+
+
+def reword(planned: Sequence[Mapping[str, Any]], worded: Sequence[InterviewQuestion]) -> list[dict[str, Any]]:
+    """Give each planned question the model's wording of the same kind (and, for a technical one, the
+    same skill), so kinds and expected keywords, and with them the scores, stay the engine's. A planned
+    question the model did not cover keeps the engine's text."""
+    unused = list(worded)
+    out: list[dict[str, Any]] = []
+    for question in planned:
+        kind, skill = MODEL_KIND[question["kind"]], (question.get("skill") or "").lower()
+        match = next(
+            (w for w in unused if w.kind == kind and (kind != "technical" or (w.skill or "").lower() == skill)), None
+        )
+        if match is None:
+            out.append(dict(question))
+            continue
+        unused.remove(match)
+        out.append({**question, "text": match.text})
+    return out
+
+
+# --- practice interviews ----------------------------------------------------------------------------------
+
+
+def start_practice(
+    ctx: AppContext, actor: Actor, cv_id: int | None = None, job_id: int | None = None
+) -> InterviewRecord:
+    """Charge the practice price, then store a new interview with 5–8 questions from the CV and job."""
+    inputs = _inputs(ctx, actor, cv_id, job_id)
+
+    def create(paid: Charge) -> InterviewRecord:
+        questions, source = _questions(ctx, inputs)
+        return _insert(ctx, actor, inputs, paid, mode=PRACTICE, questions=questions, provider=source)
+
+    reason = f"Practice interview: {inputs.job_title or 'general'}"[:300]
+    return ledger.run_paid(ctx, actor, ctx.settings.price_practice_interview, reason, create, ref_type="interview")
+
+
+def _insert(
+    ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge, *, mode: str, questions: list[dict[str, Any]],
+    provider: str, conversation_id: str | None = None, conversation_url: str | None = None,
+) -> InterviewRecord:  # fmt: skip
+    with ctx.db.session() as session:
+        row = Interview(
+            user_id=actor.id, mode=mode, status=IN_PROGRESS, cv_id=inputs.cv_id, job_id=inputs.job_id,
+            cv_filename=inputs.cv_filename[:255], job_title=(inputs.job_title or "General interview")[:200],
+            questions=questions, answers=[], provider=provider, conversation_id=conversation_id,
+            conversation_url=conversation_url, credits_charged=paid.amount, charge_id=paid.id,
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        return _record(row, None)
+
+
+def answer(
+    ctx: AppContext, actor: Actor, interview_id: int, question_id: str, text: str, audio: bytes | None = None,
+    audio_type: str = "audio/wav",
+) -> InterviewRecord:  # fmt: skip
+    """Store the answer to one question with its feedback; answering again replaces it. Empty text skips
+    the question (it scores zero). A recording is kept for the student to replay; the feedback comes from
+    the text, as no speech-to-text runs here."""
+    text = (text or "").strip()
+    if len(text) > MAX_ANSWER_CHARS:
+        raise AppError(ErrorCode.INVALID_INPUT, f"Keep an answer under {MAX_ANSWER_CHARS:,} characters.")
+    if audio and not text:
+        raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too: the feedback is based on the written answer.")
+    if audio and len(audio) > MAX_AUDIO_BYTES:
+        raise AppError(ErrorCode.INVALID_INPUT, "That recording is too long; keep it under about five minutes.")
+    if audio and audio_type not in AUDIO_EXTENSIONS:
+        raise AppError(ErrorCode.INVALID_INPUT, "That recording format is not supported.")
+    current = _read_own(ctx, actor, interview_id)
+    _check_open_practice(current)
+    question = next((q for q in current.questions if q["id"] == question_id), None)
+    if question is None:
+        raise AppError(ErrorCode.NOT_FOUND, "That question is not part of this interview.")
+
+    stored = None
+    if audio:
+        stored = {"key": new_key(actor.id, AUDIO_EXTENSIONS[audio_type]), "content_type": audio_type}
+        ctx.storage.put(stored["key"], audio, audio_type)
+    entry = answer_entry(ctx, question, text, audio=stored)
+    try:
+        with ctx.db.session() as session:
+            row = _lock_own(session, actor, interview_id)
+            _check_open_practice(row)
+            replaced = next((a for a in row.answers or [] if a.get("question_id") == question_id), None)
+            order = {q["id"]: i for i, q in enumerate(row.questions)}
+            kept = [a for a in row.answers or [] if a is not replaced]
+            row.answers = sorted([*kept, entry], key=lambda a: order.get(a["question_id"], len(order)))
+            row.updated_at = utcnow()
+            record = _record(row, None)
+    except BaseException:
+        if stored:
+            _discard(ctx, stored["key"])
+        raise
+    if replaced and replaced.get("audio"):
+        _discard(ctx, replaced["audio"]["key"])
+    return record
+
+
+def answer_entry(
+    ctx: AppContext, question: Mapping[str, Any], text: str, audio: dict[str, str] | None = None,
+    answered_at: datetime | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One stored answer: the text, its checks and coaching, and where its recording is kept."""
+    evaluation = evaluate_answer(question, text)
+    return {"question_id": question["id"], "text": text, "skipped": not text, "audio": audio,
+            "evaluation": evaluation, "coach": _coach(ctx, question, text, evaluation),
+            "answered_at": (answered_at or utcnow()).isoformat(timespec="seconds")}  # fmt: skip
+
+
+def _coach(ctx: AppContext, question: Mapping[str, Any], text: str, evaluation: Mapping[str, Any]) -> dict[str, Any]:
+    """Plain-words coaching on one answer: the model's when configured, else the engine's sentences."""
+    sentences = list(evaluation["feedback"])
+
+    def local() -> AnswerFeedbackWording:
+        return AnswerFeedbackWording(feedback=sentences[0], tips=sentences[1:])
+
+    if not text:
+        worded: Enriched[AnswerFeedbackWording] = Enriched(local(), LOCAL)
+    else:
+        facts = {k: evaluation[k] for k in ("score", "scores", "star", "specifics", "keywords_covered",
+                                            "keywords_missed", "filler_words", "word_count")}  # fmt: skip
+        variables = {"question": question["text"], "answer": text, "skill": question.get("skill") or "general",
+                     "assessment": json.dumps(facts, ensure_ascii=False)}  # fmt: skip
+        worded = enrich(ctx.ai, "answer_evaluation", variables, AnswerFeedbackWording, local=local)
+    return {"feedback": worded.value.feedback, "tips": list(worded.value.tips), "source": worded.source,
+            "note": worded.note}  # fmt: skip
+
+
+def finish(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
+    """Score the answers (unanswered questions count as zero) and complete the interview; repeatable."""
+    with ctx.db.session() as session:
+        row = _lock_own(session, actor, interview_id)
+        if row.mode != PRACTICE:
+            raise AppError(ErrorCode.INVALID_INPUT, "A video interview is scored from its transcript when it ends.")
+        if row.status == COMPLETED:
+            return _record(row, _result_row(session, row.id))
+        if not any(not a.get("skipped") for a in row.answers or []):
+            raise AppError(ErrorCode.INVALID_INPUT, "Answer at least one question before you finish.")
+        result = score_interview(row.questions, [a["evaluation"] for a in row.answers])
+        return _complete(session, row, result)
+
+
+def _complete(session: Session, row: Interview, result: dict[str, Any]) -> InterviewRecord:
+    scored = InterviewResult(interview_id=row.id, user_id=row.user_id, result=result,
+                             **{axis: int(result[axis]) for axis in SCORE_AXES})  # fmt: skip
+    session.add(scored)
+    row.status, row.completed_at, row.updated_at = COMPLETED, utcnow(), utcnow()
+    session.flush()
+    return _record(row, scored)
+
+
+def _check_open_practice(row: Interview | InterviewRecord) -> None:
+    if row.mode != PRACTICE:
+        raise AppError(ErrorCode.INVALID_INPUT, "Answers to a video interview come from its transcript.")
+    if row.status != IN_PROGRESS:
+        raise AppError(ErrorCode.INVALID_INPUT, "This interview is finished; start a new one to practise again.")
+
+
+def unfinished(ctx: AppContext, actor: Actor) -> InterviewRecord | None:
+    """The actor's newest interview that is not finished yet, to resume it."""
+    with ctx.db.session() as session:
+        row = session.scalar(
+            select(Interview)
+            .where(Interview.user_id == actor.id, Interview.status.in_(OPEN))
+            .order_by(Interview.created_at.desc(), Interview.id.desc())
+            .limit(1)
+        )
+        return None if row is None else _record(row, None)
+
+
+def get_audio(ctx: AppContext, actor: Actor, interview_id: int, question_id: str) -> tuple[bytes, str] | None:
+    """The recording kept with an answer (bytes, content type), for whoever may read the interview."""
+    record = get_interview(ctx, actor, interview_id)
+    stored = (record.answer_for(question_id) or {}).get("audio")
+    if not stored:
+        return None
+    return ctx.storage.get(stored["key"]), stored["content_type"]
+
+
+# --- video interviews (Tavus) -----------------------------------------------------------------------------
+
+
+def video_unavailable_reason(settings: Settings) -> str | None:
+    """None when video interviews can start; else one line saying how to enable them."""
+    if not settings.tavus_api_key:
+        return NO_KEY_HINT
+    if not (settings.tavus_replica_id or settings.tavus_persona_id or settings.tavus_personas):
+        return NO_PERSONA_HINT
+    return None
+
+
+def video_available(ctx: AppContext) -> bool:
+    return video_unavailable_reason(ctx.settings) is None and ctx.tavus is not None
+
+
+def _tavus(ctx: AppContext) -> TavusClient:
+    client = ctx.tavus
+    problem = video_unavailable_reason(ctx.settings)
+    if client is None or problem:
+        raise AppError(ErrorCode.TAVUS_ERROR, problem or NO_KEY_HINT)
+    return client
+
+
+def start_video(ctx: AppContext, actor: Actor, cv_id: int | None = None, job_id: int | None = None) -> InterviewRecord:
+    """Charge the video price first, then create the Tavus conversation and store the interview.
+
+    A failed creation refunds the charge and stores nothing; a failed store ends the new conversation so it
+    does not keep running (and costing) without an interview the student can see.
+    """
+    client = _tavus(ctx)
+    inputs = _inputs(ctx, actor, cv_id, job_id)
+    price = ctx.settings.price_video_interview
+
+    def create(paid: Charge) -> InterviewRecord:
+        questions = generate_questions(inputs.resume, inputs.job_title, inputs.required, inputs.keywords)
+        briefing = tavus_briefing(ctx, inputs, questions)
+        persona_id, replica_id = choose_persona(ctx.settings, inputs.job_title)
+        try:
+            conversation = client.create_conversation(
+                replica_id=replica_id,
+                persona_id=persona_id,
+                conversation_name=f"Mock interview: {inputs.job_title or 'general'}"[:120],
+                conversational_context=briefing.context,
+                custom_greeting=briefing.greeting,
+                properties=conversation_properties(ctx.settings),
+            )
+        except AppError as error:
+            returned = f" Your {price} credits went back to your wallet." if price else ""
+            raise AppError(ErrorCode.TAVUS_ERROR, error.message + returned, **error.details) from None
+        try:
+            return _insert(ctx, actor, inputs, paid, mode=VIDEO, questions=questions, provider="tavus",
+                           conversation_id=conversation.id, conversation_url=conversation.url)  # fmt: skip
+        except BaseException:
+            _end_quietly(client, conversation.id)
+            raise
+
+    reason = f"Video interview: {inputs.job_title or 'general'}"[:300]
+    return ledger.run_paid(ctx, actor, price, reason, create, ref_type="interview")
+
+
+def tavus_briefing(ctx: AppContext, inputs: _Inputs, questions: Sequence[Mapping[str, Any]]) -> TavusContext:
+    """The interviewer's `conversational_context` and `custom_greeting`.
+
+    A model (when configured) writes the briefing prose from prompts/tavus_context.md; the question plan,
+    the CV summary and the job description excerpt are appended by code, so Tavus always gets them.
+    """
+    first_name = inputs.candidate_name.split()[0] if inputs.candidate_name else "there"
+    role = inputs.job_title or "their next role"
+    minutes = conversation_properties(ctx.settings)["max_call_duration"] // 60
+    summary = cv_summary(inputs.resume)
+    variables = {"candidate_name": inputs.candidate_name or "the candidate", "role": role,
+                 "skills": _skills_to_probe(questions, inputs), "resume_excerpt": summary,
+                 "duration_minutes": minutes}  # fmt: skip
+
+    def local() -> TavusContext:
+        return TavusContext(
+            context=(
+                f"You are interviewing {inputs.candidate_name or 'a candidate'} for the role of {role}. Be "
+                "professional and encouraging. Ask one question at a time, let the candidate finish, and ask at "
+                f"most one short follow-up per question. Keep the interview to about {minutes} minutes. Never "
+                "give scores or verdicts; thank the candidate at the end."
+            ),
+            greeting=f"Hi {first_name}, thanks for joining. Ready to start your {role} practice interview?",
+        )
+
+    worded = enrich(ctx.ai, "tavus_context", variables, TavusContext, local=local).value
+    plan = "\n".join(f"{i}. {q['text']}" for i, q in enumerate(questions, 1))
+    context = (
+        f"{worded.context}\n\nQuestions to cover, in this order and in your own words:\n{plan}\n\n"
+        f"Candidate's CV summary:\n{summary}\n\nJob description (excerpt):\n{_job_excerpt(inputs)}"
+    )
+    return TavusContext(context=context, greeting=worded.greeting)
+
+
+def refresh_video(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
+    """Poll Tavus for the conversation's status; once the transcript is there, store and score it."""
+    current = _read_own_video(ctx, actor, interview_id, "Only a video interview has a call status to check.")
+    if current.finished or not current.conversation_id:
+        return current
+    state = _tavus(ctx).get_conversation(current.conversation_id, verbose=True)
+    return _apply_state(ctx, actor, interview_id, state)
+
+
+def end_video(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
+    """End the call (Tavus accepts ending an ended call) and pick up whatever status follows."""
+    current = _read_own_video(ctx, actor, interview_id, "Only a video interview has a call to end.")
+    if current.finished or not current.conversation_id:
+        return current
+    _tavus(ctx).end_conversation(current.conversation_id)
+    return refresh_video(ctx, actor, interview_id)
+
+
+def _read_own_video(ctx: AppContext, actor: Actor, interview_id: int, not_video: str) -> InterviewRecord:
+    current = _read_own(ctx, actor, interview_id)
+    if current.mode != VIDEO:
+        raise AppError(ErrorCode.INVALID_INPUT, not_video)
+    return current
+
+
+def _apply_state(ctx: AppContext, actor: Actor, interview_id: int, state: ConversationState) -> InterviewRecord:
+    """Record a polled state under a row lock, so two polls cannot both score the same transcript."""
+    with ctx.db.session() as session:
+        row = _lock_own(session, actor, interview_id)
+        if row.status in FINISHED:
+            return _record(row, _result_row(session, row.id))
+        row.updated_at = utcnow()
+        if state.transcript is None:
+            row.status = PROCESSING if state.ended else IN_PROGRESS
+            return _record(row, None)
+        row.transcript = state.transcript
+        result = score_transcript(state.transcript, row.questions)
+        if not result["questions_answered"]:
+            row.status, row.completed_at = UNSCORED, utcnow()
+            return _record(row, None)
+        return _complete(session, row, {**result, "shutdown_reason": state.shutdown_reason})
+
+
+def _end_quietly(client: TavusClient, conversation_id: str) -> None:
+    try:
+        client.end_conversation(conversation_id)
+    except AppError:
+        log.warning("could not end orphaned Tavus conversation %s", conversation_id)
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+
+def list_interviews(ctx: AppContext, actor: Actor, student_id: int | None = None) -> list[InterviewSummary]:
+    """A student's interviews with their overall score when scored, newest first."""
+    owner = actor.id if student_id is None else student_id
+    query = (
+        select(Interview.id, Interview.user_id, Interview.mode, Interview.status, Interview.job_title,
+               Interview.cv_filename, Interview.created_at, Interview.completed_at, InterviewResult.overall)
+        .outerjoin(InterviewResult, InterviewResult.interview_id == Interview.id)
+        .where(Interview.user_id == owner)
+        .order_by(Interview.created_at.desc(), Interview.id.desc())
+    )  # fmt: skip
+    with ctx.db.session() as session:
+        require_student_access(session, actor, owner, purpose="interviews")
+        return [InterviewSummary(*row) for row in session.execute(query)]
+
+
+def get_interview(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
+    """An interview with its answers, transcript and result. Other students are told it does not exist."""
+    with ctx.db.session() as session:
+        row = session.get(Interview, interview_id)
+        if row is None or (row.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
+            raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
+        require_student_access(session, actor, row.user_id, purpose="interview")
+        return _record(row, _result_row(session, row.id))
+
+
+def _read_own(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
+    with ctx.db.session() as session:
+        row = session.get(Interview, interview_id)
+        if row is None or row.user_id != actor.id:
+            raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
+        return _record(row, _result_row(session, row.id))
+
+
+def _lock_own(session: Session, actor: Actor, interview_id: int) -> Interview:
+    """The actor's own interview, locked for this transaction (SQLite's write lock already serialises)."""
+    row = session.get(Interview, interview_id, with_for_update=True)
+    if row is None or row.user_id != actor.id:
+        raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
+    return row
+
+
+def _discard(ctx: AppContext, key: str) -> None:
+    try:
+        ctx.storage.delete(key)
+    except AppError:
+        log.warning("could not remove recording %s", key)

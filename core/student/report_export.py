@@ -1,0 +1,253 @@
+"""A stored report as Markdown or as a PDF with its charts.
+
+Both formats render one outline (`outline`), so they never disagree about what a report says. The PDF
+charts are drawn with matplotlib's Agg backend (no browser, unlike Plotly's kaleido) and the text uses
+DejaVu Sans from matplotlib's own data, so names like "Zoë" and amounts like "₹" print correctly.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fpdf import FPDF
+
+from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+PART_LABELS = {
+    "keyword_density": "Keywords",
+    "skills_match": "Skills",
+    "experience_relevance": "Experience",
+    "education_match": "Education",
+    "format_optimization": "Format",
+}
+GOOD, FAIR, POOR = "#2e7d32", "#f9a825", "#c62828"
+# fpdf2 subsets the fonts with fontTools, which logs some 60 INFO lines per PDF: keep them out of the app log.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
+
+
+def score_colour(score: int) -> str:
+    return GOOD if score >= 75 else FAIR if score >= 50 else POOR
+
+
+@dataclass
+class Section:
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
+def _years(value: Any) -> str:
+    return "not stated" if value is None else f"{value:g}"
+
+
+def outline(record: AnalysisRecord) -> list[Section]:
+    """The report as headed sections, in reading order."""
+    report = record.report
+    analysis, ats = report["analysis"], report["ats_score"]
+    skills = ats.get("evidence", {}).get("skills_match", {})
+    exp, edu = analysis["experience_match"], analysis["education_match"]
+    insights = report.get("insights") or {}
+    recs = insights.get("recommendations") or {}
+    meta = record.meta
+    sections = [
+        Section(
+            "Summary",
+            rows=[
+                ("Job", record.job_title),
+                ("CV", record.cv_label),
+                ("Date", f"{record.created_at:%d %b %Y %H:%M} UTC"),
+                ("Overall ATS score", f"{ats['overall_score']} / 100"),
+                ("Role compatibility", f"{analysis['role_compatibility']['score']} / 100"),
+            ],
+            paragraphs=[analysis["role_compatibility"]["reasoning"]],
+        ),
+        Section("Score breakdown", rows=[(PART_LABELS[p], f"{ats['breakdown'][p]} / 100") for p in BREAKDOWN]),
+        Section(
+            "Skills",
+            rows=[
+                ("Required, on your CV", _join(skills.get("required_matched", []))),
+                ("Required, missing", _join(skills.get("required_missing", []))),
+                ("Preferred, on your CV", _join(skills.get("preferred_matched", []))),
+                ("Preferred, missing", _join(skills.get("preferred_missing", []))),
+            ],
+        ),
+        Section(
+            "Experience and education",
+            rows=[
+                ("Years asked", _years(exp["required_years"])),
+                ("Years on your CV", _years(exp["candidate_years"])),
+                ("Experience match", f"{exp['match_percentage']}%"),
+                ("Degree asked", (edu["required"] or "not stated").replace("_", " ")),
+                ("Your degree", (edu["candidate"] or "none").replace("_", " ")),
+                ("Education met", "yes" if edu["match"] else "no"),
+            ],
+        ),
+        Section(
+            "Keywords",
+            rows=[("Found", _join(analysis["matching_keywords"])), ("Missing", _join(analysis["missing_keywords"]))],
+        ),
+        Section("Strengths", bullets=list(insights.get("strengths") or [])),
+        Section("Improvements", bullets=list(insights.get("improvements") or [])),
+        Section(
+            "Recommendations",
+            bullets=[
+                f"{level.title()}: {text}"
+                for level in ("high", "medium", "low")
+                for text in recs.get(f"{level}_priority") or []
+            ],
+        ),
+        Section(
+            "Flashcards",
+            paragraphs=[f"{meta.get('flashcards_added', 0)} new cards were added to your deck."],
+            bullets=[f"{card['front']} — {card['back']}" for card in report.get("flashcards") or []],
+        ),
+        Section(
+            "How this report was made",
+            paragraphs=[
+                "Scores come from the built-in engine and are reproducible. Insights written by "
+                f"{provider_label((meta.get('sources') or {}).get('insights', 'local'))}; flashcards by "
+                f"{provider_label((meta.get('sources') or {}).get('flashcards', 'local'))}.",
+                *(meta.get("notes") or []),
+            ],
+        ),
+    ]
+    return [s for s in sections if s.paragraphs or s.bullets or s.rows]
+
+
+# --- Markdown ---------------------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Neutralise characters that would turn user text (a job title, a card) into Markdown structure."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(record: AnalysisRecord) -> str:
+    lines = [f"# ATS report: {_md(record.job_title)}", ""]
+    for section in outline(record):
+        lines += [f"## {section.heading}", ""]
+        if section.rows:
+            lines += ["| | |", "|---|---|", *(f"| {_md(k)} | {_md(v)} |" for k, v in section.rows), ""]
+        lines += [*(f"{_md(p)}\n" for p in section.paragraphs)]
+        if section.bullets:
+            lines += [*(f"- {_md(b)}" for b in section.bullets), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --- charts (matplotlib, PNG) -----------------------------------------------------------------------------
+
+
+# matplotlib is imported only when a PDF is built: rendering a report page never pays for it.
+
+
+def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _png(figure: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=140)
+    return out.getvalue()
+
+
+def gauge_png(score: int) -> bytes:
+    """A half-ring gauge: the score's share coloured by band, the rest grey, the number in the middle."""
+    from matplotlib.patches import Wedge
+
+    figure = _figure(3.2, 1.9)
+    axes = figure.add_subplot()
+    turn = 180 - 1.8 * score
+    axes.add_patch(Wedge((0, 0), 1, turn, 180, width=0.32, color=score_colour(score)))
+    axes.add_patch(Wedge((0, 0), 1, 0, turn, width=0.32, color="#e0e0e0"))
+    axes.text(0, 0.2, str(score), ha="center", va="center", fontsize=26, fontweight="bold")
+    axes.text(0, -0.08, "overall ATS score", ha="center", va="center", fontsize=8, color="#555555")
+    axes.set_xlim(-1.05, 1.05)
+    axes.set_ylim(-0.15, 1.05)
+    axes.set_aspect("equal")
+    axes.axis("off")
+    return _png(figure)
+
+
+def breakdown_png(breakdown: dict[str, int]) -> bytes:
+    figure = _figure(5.2, 2.4)
+    axes = figure.add_subplot()
+    labels = [PART_LABELS[p] for p in BREAKDOWN][::-1]
+    values = [breakdown[p] for p in BREAKDOWN][::-1]
+    bars = axes.barh(labels, values, color=[score_colour(v) for v in values])
+    axes.bar_label(bars, padding=3, fontsize=8)
+    axes.set_xlim(0, 105)
+    axes.set_title("Score breakdown", fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=8)
+    return _png(figure)
+
+
+# --- PDF --------------------------------------------------------------------------------------------------
+
+
+class _ReportPDF(FPDF):
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("DejaVu", size=8)
+        self.set_text_color(120)
+        self.cell(0, 5, f"InterviewPrep ATS report · page {self.page_no()}", align="C")
+
+
+def to_pdf(record: AnalysisRecord) -> bytes:
+    import matplotlib
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    pdf = _ReportPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(f"ATS report: {record.job_title}")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(0, 8, f"ATS report: {record.job_title}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    top = pdf.get_y()
+    pdf.image(io.BytesIO(gauge_png(record.overall_score)), x=pdf.l_margin, y=top, w=62)
+    pdf.image(io.BytesIO(breakdown_png(record.breakdown)), x=pdf.l_margin + 70, y=top, w=105)
+    pdf.set_y(top + 56)
+    width = pdf.epw
+    for section in outline(record):
+        pdf.set_font("DejaVu", "B", 12)
+        pdf.ln(2)
+        pdf.multi_cell(width, 7, section.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 9.5)
+        for key, value in section.rows:
+            pdf.set_font("DejaVu", "B", 9.5)
+            pdf.cell(48, 5.5, key)
+            pdf.set_font("DejaVu", "", 9.5)
+            pdf.multi_cell(width - 48, 5.5, value, new_x="LMARGIN", new_y="NEXT")
+        for paragraph in section.paragraphs:
+            pdf.multi_cell(width, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        for bullet in section.bullets:
+            pdf.cell(5, 5.5, "•")
+            pdf.multi_cell(width - 5, 5.5, bullet, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def file_stem(record: AnalysisRecord) -> str:
+    """A safe download name: ats-report-<job>-<date>."""
+    slug = "".join(ch if ch.isalnum() else "-" for ch in record.job_title.lower()).strip("-")
+    slug = "-".join(part for part in slug.split("-") if part)[:50] or "job"
+    return f"ats-report-{slug}-{record.created_at:%Y%m%d}"

@@ -1,0 +1,107 @@
+"""AppTest of the sign-in gate: sign in, register, wrong password, lockout, sign out, and role navigation."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.access import Role
+from core.ui.navigation import PAGES
+from tests.conftest import PASSWORD
+
+
+def submit_sign_in(at: AppTest, email: str, password: str) -> AppTest:
+    email_box, password_box = (box for box in at.text_input if box.key is None)
+    email_box.input(email)
+    password_box.input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_signed_out_visitor_sees_only_sign_in(open_app):
+    at = open_app()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["InterviewPrep"]
+    with pytest.raises(ValueError, match="Could not find"):
+        at.switch_page("app_pages/dashboard.py")
+
+
+def test_sign_in_with_any_email_case_shows_dashboard(open_app, make_user):
+    student = make_user(email="ana@example.com", name="Ana Lopez")
+    at = submit_sign_in(open_app(), "ANA@example.com ", PASSWORD)
+    assert not at.exception
+    assert at.title[0].value == "Welcome, Ana Lopez"
+    assert "Signed in as Student" in [c.value for c in at.caption]
+    assert at.session_state["actor"].id == student.id
+
+
+def test_wrong_password_then_lockout(open_app, make_user):
+    make_user(email="lock@example.com")
+    at = open_app()
+    for _ in range(4):
+        submit_sign_in(at, "lock@example.com", "Wrong-password-1")
+        assert errors(at) == ["Email or password is incorrect."]
+    submit_sign_in(at, "lock@example.com", "Wrong-password-1")
+    assert "Too many failed sign-in attempts" in errors(at)[0]
+    submit_sign_in(at, "lock@example.com", PASSWORD)
+    assert "Too many failed sign-in attempts" in errors(at)[0]
+    assert [t.value for t in at.title] == ["InterviewPrep"]
+
+
+def test_register_signs_the_new_student_in(open_app, app_env):
+    at = open_app()
+    at.text_input(key="register_name").input("New Student")
+    at.text_input(key="register_email").input("new@example.com")
+    at.text_input(key="register_password").input(PASSWORD)
+    at.text_input(key="register_repeat").input(PASSWORD)
+    next(b for b in at.button if b.label == "Create account").click()
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Welcome, New Student"
+
+
+def test_register_weak_password_is_explained(open_app):
+    at = open_app()
+    at.text_input(key="register_name").input("Weak")
+    at.text_input(key="register_email").input("weak@example.com")
+    at.text_input(key="register_password").input("short")
+    at.text_input(key="register_repeat").input("short")
+    next(b for b in at.button if b.label == "Create account").click()
+    at.run()
+    assert any("Password needs at least 10 characters" in e for e in errors(at))
+
+
+def test_sign_out_returns_to_sign_in(open_app, make_user):
+    at = open_app(make_user())
+    at.sidebar.button(key="sign_out").click()
+    at.run()
+    assert [t.value for t in at.title] == ["InterviewPrep"]
+    at.run()
+    assert [t.value for t in at.title] == ["InterviewPrep"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_reaches_exactly_its_pages(open_app, make_user, role):
+    at = open_app(make_user(role))
+    for spec in PAGES:
+        if role in spec.roles:
+            at.switch_page(spec.path).run()
+            assert not at.exception, (spec.path, at.exception)
+        else:
+            with pytest.raises(ValueError, match="Could not find"):
+                at.switch_page(spec.path)
+
+
+def test_deleted_user_is_signed_out_on_next_run(open_app, make_user, app_env):
+    from core.models import User
+
+    student = make_user()
+    at = open_app(student)
+    with app_env.db.session() as s:
+        s.delete(s.get(User, student.id))
+    at.run()
+    assert [t.value for t in at.title] == ["InterviewPrep"]

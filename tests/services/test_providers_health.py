@@ -1,0 +1,108 @@
+"""Admin → Providers: active backends and reachability through real clients against loopback fakes; no keys shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from core import providers_health
+from core.access import Role
+from core.context import AppContext
+from core.errors import AppError, ErrorCode
+from tests.fakes.mistral_server import FakeMistral
+from tests.fakes.openai_server import API_KEY
+from tests.fakes.razorpay_server import FakeRazorpay
+from tests.fakes.tavus_server import FakeTavus
+
+PAGE = "app_pages/admin_providers.py"
+
+
+def by_kind(rows: list) -> dict[str, providers_health.ProviderStatus]:
+    return {row.kind: row for row in rows}
+
+
+def test_defaults_are_local_and_offline(ctx, make_user) -> None:
+    rows = by_kind(providers_health.check_all(ctx, make_user(role=Role.ADMIN)))
+    assert set(rows) == {"ai", "ocr", "storage", "video", "payments"}
+    assert (rows["ai"].name, rows["ai"].active, rows["ai"].reachable) == ("local", True, None)
+    assert (rows["ocr"].active, rows["video"].active) == (False, False)
+    assert (rows["storage"].name, rows["storage"].reachable) == ("local", True)
+    assert (rows["payments"].name, rows["payments"].reachable) == ("demo", None)
+
+
+def test_configured_backends_are_probed_without_revealing_keys(ctx, make_user, fake_openai) -> None:
+    with FakeTavus() as tavus, FakeRazorpay() as razorpay:
+        settings = ctx.settings.model_copy(update={
+            "ai_provider": "openai", "ai_api_key": API_KEY, "ai_base_url": fake_openai.base_url,
+            "tavus_api_key": tavus.api_key, "tavus_base_url": tavus.url,
+            "payment_provider": "razorpay", "razorpay_key_id": razorpay.key_id,
+            "razorpay_key_secret": razorpay.key_secret, "razorpay_base_url": razorpay.url,
+        })  # fmt: skip
+        rows = by_kind(providers_health.check_all(AppContext(settings, ctx.db), make_user(role=Role.ADMIN)))
+        secrets = (API_KEY, tavus.api_key, razorpay.key_secret)
+    assert (rows["ai"].name, rows["ai"].reachable) == ("openai", True)
+    assert (rows["video"].active, rows["video"].reachable) == (True, True)
+    assert (rows["payments"].name, rows["payments"].reachable) == ("razorpay", True)
+    assert not any(secret in row.detail for row in rows.values() for secret in secrets)
+
+
+def test_wrong_keys_and_dead_servers_show_as_unreachable(ctx, make_user, fake_openai) -> None:
+    with FakeRazorpay() as razorpay:
+        settings = ctx.settings.model_copy(update={
+            "ai_provider": "openai", "ai_api_key": "sk-wrong-key", "ai_base_url": fake_openai.base_url,
+            "tavus_api_key": "tv-key", "tavus_base_url": "http://127.0.0.1:9",  # nothing listens on port 9
+            "payment_provider": "razorpay", "razorpay_key_id": razorpay.key_id,
+            "razorpay_key_secret": "not-the-secret", "razorpay_base_url": razorpay.url,
+        })  # fmt: skip
+        rows = by_kind(providers_health.check_all(AppContext(settings, ctx.db), make_user(role=Role.ADMIN)))
+    assert rows["ai"].reachable is False and "Check the API key" in rows["ai"].detail
+    assert rows["video"].reachable is False
+    assert rows["payments"].reachable is False and "refused the keys" in rows["payments"].detail
+    assert not any("sk-wrong-key" in row.detail or "not-the-secret" in row.detail for row in rows.values())
+
+
+@pytest.mark.parametrize("role", [Role.STUDENT, Role.COUNSELOR])
+def test_only_admins_may_check(ctx, make_user, role) -> None:
+    with pytest.raises(AppError) as caught:
+        providers_health.check_all(ctx, make_user(role=role))
+    assert caught.value.code == ErrorCode.PERMISSION_DENIED
+
+
+def test_admin_page_lists_backends(open_app, make_user) -> None:
+    at = open_app(make_user(role=Role.ADMIN), page=PAGE)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Backend"]) == ["local", "mistral-ocr", "local", "tavus", "demo"]
+    assert "Every active backend answered." in [s.value for s in at.success]
+    at.button(key="providers_refresh").click().run()
+    assert not at.exception and len(at.dataframe) == 1
+
+
+def test_admin_page_with_every_backend_configured_shows_them_reachable_and_no_key(
+    open_app, make_user, fake_openai, monkeypatch
+) -> None:
+    with FakeTavus() as tavus, FakeRazorpay() as razorpay, FakeMistral(api_key="mistral-ocr-secret-42") as ocr:
+        env = {
+            "AI_PROVIDER": "openai", "AI_API_KEY": API_KEY, "AI_BASE_URL": fake_openai.base_url,
+            "MISTRAL_API_KEY": ocr.api_key, "MISTRAL_BASE_URL": ocr.origin,
+            "TAVUS_API_KEY": tavus.api_key, "TAVUS_BASE_URL": tavus.url,
+            "PAYMENT_PROVIDER": "razorpay", "RAZORPAY_KEY_ID": razorpay.key_id,
+            "RAZORPAY_KEY_SECRET": razorpay.key_secret, "RAZORPAY_BASE_URL": razorpay.url,
+        }  # fmt: skip
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        at = open_app(make_user(role=Role.ADMIN), page=PAGE)
+        secrets = (API_KEY, ocr.api_key, tavus.api_key, razorpay.key_secret)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Used for"]) == ["Language model", "OCR", "File storage", "Video interviews", "Payments"]
+    assert list(table["Backend"]) == ["openai", "mistral-ocr", "local", "tavus", "razorpay"]
+    assert set(table["Reachable"]) == {"yes"} and set(table["Active"]) == {"yes"}
+    shown = table.to_csv() + " ".join(e.value for kind in ("markdown", "caption", "success", "warning")
+                                      for e in getattr(at, kind))  # fmt: skip
+    assert not any(secret in shown for secret in secrets)
+
+
+def test_students_cannot_open_the_providers_page(open_app, make_user) -> None:
+    at = open_app(make_user())
+    with pytest.raises(ValueError, match="Could not find"):
+        at.switch_page(PAGE)
