@@ -1,13 +1,14 @@
 """Who the acting user is, and what they may see.
 
 Authorisation lives here, not in pages: every service that reads a student's data checks it with the
-acting user through `require_student_access` (or `require_owner_or_staff` for one owned row).
+acting user through `require_student_access`, or `readable_by` for one row a student owns.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,3 +86,25 @@ def require_student_access(session: Session, actor: Actor, student_id: int, *, p
         audit.record(session, actor_id=actor.id, action=f"view.{purpose}", subject_user_id=student_id)
         return
     raise AppError(ErrorCode.PERMISSION_DENIED)
+
+
+class Owned(Protocol):
+    """A row a student owns (a CV, an analysis, an interview …)."""
+
+    @property
+    def user_id(self) -> int: ...
+
+
+RowT = TypeVar("RowT", bound=Owned)
+
+
+def readable_by(session: Session, actor: Actor, row: RowT | None, *, purpose: str, not_found: str) -> RowT:
+    """The row if the actor is its owner or staff who may see the student; audit-logged for staff.
+
+    Another student is told it does not exist (NOT_FOUND); a counselor outside the student's cohorts is
+    refused (PERMISSION_DENIED) by `require_student_access`.
+    """
+    if row is None or (row.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
+        raise AppError(ErrorCode.NOT_FOUND, not_found)
+    require_student_access(session, actor, row.user_id, purpose=purpose)
+    return row

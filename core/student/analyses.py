@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
-from core.access import Actor, require_student_access
+from core.access import Actor, readable_by, require_student_access
 from core.ai.base import LOCAL, Enriched, enrich, label
 from core.ai.schemas import Flashcard, FlashcardsWording, InsightsWording
 from core.billing import ledger
@@ -249,10 +249,9 @@ def list_analyses(ctx: AppContext, actor: Actor, student_id: int | None = None) 
 def get_analysis(ctx: AppContext, actor: Actor, analysis_id: int) -> AnalysisRecord:
     """A stored report; reopening costs nothing. Other students are told it does not exist."""
     with ctx.db.session() as session:
-        row = session.get(Analysis, analysis_id)
-        if row is None or (row.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
-            raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
-        require_student_access(session, actor, row.user_id, purpose="analysis")
+        row = readable_by(
+            session, actor, session.get(Analysis, analysis_id), purpose="analysis", not_found=NOT_FOUND_MESSAGE
+        )
         return _record(row)
 
 

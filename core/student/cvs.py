@@ -3,7 +3,7 @@
 The file and its row must never disagree: the file is stored before the row is written and removed again
 if the row cannot be written; deleting removes the row and the file in one step that rolls back if the
 file cannot be removed. Only the owner changes a CV; counselors and admins may read a student's CVs
-through `accounts.require_student_access`. Another student is told the CV does not exist.
+through `core.access.readable_by`. Another student is told the CV does not exist.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import Actor, require_student_access
+from core.access import Actor, readable_by, require_student_access
 from core.context import AppContext
 from core.engine.documents import ExtractedDocument, extract_text, sanitize_filename
 from core.engine.resume import parse_resume
@@ -196,11 +196,7 @@ def download_cv(ctx: AppContext, actor: Actor, cv_id: int) -> tuple[str, bytes]:
 
 
 def _readable(session: Session, actor: Actor, cv_id: int) -> CV:
-    cv = session.get(CV, cv_id)
-    if cv is None or (cv.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
-        raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
-    require_student_access(session, actor, cv.user_id, purpose="cv")
-    return cv
+    return readable_by(session, actor, session.get(CV, cv_id), purpose="cv", not_found=NOT_FOUND_MESSAGE)
 
 
 def _owned(session: Session, actor: Actor, cv_id: int) -> CV:

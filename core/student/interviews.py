@@ -11,7 +11,7 @@ writing the transcript) → completed (scored; an InterviewResult exists) or uns
 any answer to score). The app cannot receive Tavus webhooks, so video status is polled.
 
 Writes are the owner's alone (anyone else is told the interview does not exist); reads also allow an
-admin or a counselor of the student's cohort through `accounts.require_student_access`.
+admin or a counselor of the student's cohort through `core.access.readable_by`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.access import Actor, require_student_access
+from core.access import Actor, readable_by, require_student_access
 from core.ai.base import LOCAL, Enriched, enrich
 from core.ai.schemas import AnswerFeedbackWording, InterviewQuestion, InterviewQuestions, TavusContext
 from core.billing import ledger
@@ -583,10 +583,9 @@ def list_interviews(ctx: AppContext, actor: Actor, student_id: int | None = None
 def get_interview(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
     """An interview with its answers, transcript and result. Other students are told it does not exist."""
     with ctx.db.session() as session:
-        row = session.get(Interview, interview_id)
-        if row is None or (row.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
-            raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)
-        require_student_access(session, actor, row.user_id, purpose="interview")
+        row = readable_by(
+            session, actor, session.get(Interview, interview_id), purpose="interview", not_found=NOT_FOUND_MESSAGE
+        )
         return _record(row, _result_row(session, row.id))
 
 
