@@ -26,7 +26,7 @@ def _extract(args: argparse.Namespace) -> Any:
 def _analyze(args: argparse.Namespace) -> Any:
     from core.engine.matching import analyze_files
 
-    return analyze_files(Path(args.resume), Path(args.jd), get_settings())
+    return analyze_files(Path(args.resume), Path(args.jd), get_settings()).to_json()
 
 
 def _batch(args: argparse.Namespace) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.access import Actor
 from core.context import AppContext
@@ -19,6 +19,7 @@ from core.db import utcnow
 from core.engine import catalogue, practice
 from core.engine.catalogue import CatalogueJob
 from core.engine.matching import analyze
+from core.engine.report import BREAKDOWN, Meta, Report
 from core.models import Analysis, Interview, InterviewResult, User
 from core.student import cvs, deck, interviews
 from core.student.deck import Grade
@@ -60,19 +61,20 @@ def _student_history(ctx: AppContext, student: Actor, index: int, job: Catalogue
     start = now - timedelta(days=21 + index % 4)
     required = list(job.required_skills)
     known = max(1, len(required) * (1 + index % 3) // 6)
-    analysis_ids = []
+    analysis_ids: list[int] = []
+    cards: list[dict[str, Any]] = []
     for version in range(versions):
         skills = required[: min(len(required), known + version * max(1, len(required) // 4))]
         text = _cv_text(student, index, skills, version)
         record = cvs.upload_cv(ctx, student, f"cv-v{version + 1}.txt", text.encode())
         when = start + timedelta(days=8 * version, hours=index)
-        analysis_ids.append(_store_analysis(ctx, student, record, job, when))
+        analysis_id, report = _store_analysis(ctx, student, record, job, when)
+        analysis_ids.append(analysis_id)
+        cards = [card.model_dump() for card in report.flashcards]
     last_active = start if stalled else now - timedelta(days=index % 3)
     with ctx.db.session() as session:
-        session.get(User, student.id).last_active_at = last_active
-        report = session.get(Analysis, analysis_ids[-1]).report
-        deck.add_generated(session, student.id, report["flashcards"], analysis_id=analysis_ids[-1],
-                           job_title=job.title, now=start)
+        session.execute(update(User).where(User.id == student.id).values(last_active_at=last_active))
+        deck.add_generated(session, student.id, cards, analysis_id=analysis_ids[-1], job_title=job.title, now=start)
     if not stalled:
         _review_days(ctx, student, start, now)
     if index % 2 == 0 and not stalled:
@@ -106,19 +108,21 @@ def _cv_text(student: Actor, index: int, skills: list[str], version: int) -> str
     ])
 
 
-def _store_analysis(ctx: AppContext, student: Actor, cv: cvs.CVRecord, job: CatalogueJob, when: datetime) -> int:
+def _store_analysis(
+    ctx: AppContext, student: Actor, cv: cvs.CVRecord, job: CatalogueJob, when: datetime
+) -> tuple[int, Report]:
     report = analyze(cv.parsed, cv.text, job.text)
-    report["provider"] = {"insights": "local", "flashcards": "local"}
-    parts = report["ats_score"]["breakdown"]
+    report.meta = Meta(sources={"insights": "local", "flashcards": "local"}, cv_filename=cv.filename,
+                       job_title=job.title, job_source="catalogue")  # fmt: skip
     with ctx.db.session() as session:
         row = Analysis(
             user_id=student.id, cv_id=cv.id, cv_filename=cv.filename, job_title=job.title,
-            overall_score=report["ats_score"]["overall_score"], report=report, provider="local",
-            credits_charged=0, created_at=when, **parts,
+            overall_score=report.ats_score.overall_score, report=report.to_json(), provider="local",
+            credits_charged=0, created_at=when, **report.ats_score.breakdown.model_dump(include=set(BREAKDOWN)),
         )
         session.add(row)
         session.flush()
-        return row.id
+        return row.id, report
 
 
 def _review_days(ctx: AppContext, student: Actor, start: datetime, now: datetime) -> None:

@@ -23,10 +23,10 @@ from core.access import Actor, require_student_access
 from core.coaching.cohorts import CohortInfo, cohort_info
 from core.context import AppContext
 from core.db import utcnow
+from core.engine.report import BREAKDOWN, json_path
 from core.errors import AppError, ErrorCode
 from core.models import Analysis, Cohort, CohortMember, Flashcard, Interview, InterviewResult, User, Wallet
 
-BREAKDOWN = ("keyword_density", "skills_match", "experience_relevance", "education_match", "format_optimization")
 HISTOGRAM_BINS = tuple(range(0, 100, 10))  # 0-9, 10-19, ... 90-100
 TOP_SKILLS = 15
 ANALYSES_SHOWN = 50
@@ -178,18 +178,21 @@ def _breakdown(session: Session, latest_ids: list[int]) -> dict[str, float | Non
     return {name: None if v is None else round(float(v), 1) for name, v in zip(BREAKDOWN, values, strict=True)}
 
 
+# The path is checked against the report model, so renaming the field cannot silently empty this chart.
+_MISSING = json_path("analysis", "missing_skills")
+_PG_MISSING = "a.report -> " + " -> ".join(f"'{name}'" for name in _MISSING)
 _SKILLS_SQL = {
-    "postgresql": """
+    "postgresql": f"""
         SELECT s.skill, count(DISTINCT a.id) AS students
         FROM analyses a
         CROSS JOIN LATERAL json_array_elements_text(
-            CASE WHEN json_typeof(a.report -> 'analysis' -> 'missing_skills') = 'array'
-                 THEN a.report -> 'analysis' -> 'missing_skills' ELSE '[]'::json END) AS s(skill)
+            CASE WHEN json_typeof({_PG_MISSING}) = 'array'
+                 THEN {_PG_MISSING} ELSE '[]'::json END) AS s(skill)
         WHERE a.id IN :ids
         GROUP BY s.skill ORDER BY students DESC, s.skill LIMIT :top""",
-    "sqlite": """
+    "sqlite": f"""
         SELECT s.value AS skill, count(DISTINCT a.id) AS students
-        FROM analyses a, json_each(a.report, '$.analysis.missing_skills') AS s
+        FROM analyses a, json_each(a.report, '$.{".".join(_MISSING)}') AS s
         WHERE a.id IN :ids AND s.type = 'text'
         GROUP BY s.value ORDER BY students DESC, s.value LIMIT :top""",
 }

@@ -9,17 +9,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from core.engine.report import Analysis
 from core.engine.skills import find_skills, skill_info
 
 MIN_CARDS, MAX_CARDS = 8, 15
 _NUMBER = re.compile(r"\d|%|\$")
 
 
-def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: dict[str, Any]) -> list[dict[str, str]]:
+def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: Analysis) -> list[dict[str, str]]:
     """8-15 cards ({"front", "back", "skill"?}) for the job `jd` (a core.jd.JobDescription or None)."""
     title = getattr(jd, "title", "") or "this role"
     required = list(getattr(jd, "required_skills", []) or [])
-    missing = set(analysis.get("missing_skills") or [])
+    missing = set(analysis.missing_skills)
     bullets = _bullets(resume)
     skills_in = [{m.skill for m in find_skills(bullet)} for _, bullet in bullets]
     cards: list[dict[str, str]] = []
@@ -61,13 +62,13 @@ def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: dict[str, Any
             }
         )
 
-    matched = analysis.get("matching_skills") or []
+    matched = analysis.matching_skills
     cards.append(
         {
             "front": f"Why are you a good fit for {title}?",
             "back": "Lead with the overlap: "
             + (", ".join(matched[:4]) if matched else "your transferable strengths")
-            + f"; then one result from your CV; then why this team. {analysis['role_compatibility']['reasoning']}",
+            + f"; then one result from your CV; then why this team. {analysis.role_compatibility.reasoning}",
         }
     )
     for job in resume.get("experience") or []:
@@ -96,7 +97,7 @@ def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: dict[str, Any
 
 def _bullets(resume: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, bullet) pairs: "Title, Company" and the bullet text, in CV order."""
-    out = []
+    out: list[tuple[str, str]] = []
     for job in resume.get("experience") or []:
         where = ", ".join(p for p in (job.get("title"), job.get("company")) if p) or "your experience"
         out.extend((where, b.strip()) for b in job.get("bullets") or [] if b.strip())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from core.engine.report import Analysis, Evidence
 from core.engine.skills import skill_info
 
 _FORMAT_FIXES = {
@@ -22,16 +23,15 @@ _FORMAT_FIXES = {
 
 
 def generate_insights(
-    analysis: dict[str, Any], ats_score: dict[str, Any], resume: dict[str, Any], job_title: str
+    analysis: Analysis, ev: Evidence, resume: dict[str, Any], job_title: str
 ) -> dict[str, Any]:
     """{"strengths": [...], "improvements": [...], "recommendations": {"high_priority": [...], ...}}."""
-    ev = ats_score["evidence"]
-    skills_ev = ev["skills_match"]
-    req_hit, req_miss = skills_ev["required_matched"], skills_ev["required_missing"]
-    pref_hit, pref_miss = skills_ev["preferred_matched"], skills_ev["preferred_missing"]
-    exp = analysis["experience_match"]
-    edu = analysis["education_match"]
-    fmt = ev["format_optimization"]
+    skills_ev = ev.skills_match
+    req_hit, req_miss = skills_ev.required_matched, skills_ev.required_missing
+    pref_hit, pref_miss = skills_ev.preferred_matched, skills_ev.preferred_missing
+    exp = analysis.experience_match
+    edu = analysis.education_match
+    fmt = ev.format_optimization
     role = job_title or "this role"
 
     strengths: list[str] = []
@@ -45,17 +45,15 @@ def generate_insights(
         strengths.append(f"Covers {len(req_hit)} of {n_req} required skills for {role}: {', '.join(req_hit[:6])}.")
     if pref_hit:
         strengths.append(f"Brings preferred extras the posting values: {', '.join(pref_hit[:5])}.")
-    used = ev["experience_relevance"]["required_skills_used_in_experience"]
+    used = ev.experience_relevance.required_skills_used_in_experience
     if used:
         strengths.append(f"Shows {', '.join(used[:4])} in real work bullets, not only in a skills list.")
-    if exp["required_years"] and exp["match_percentage"] >= 100:
-        strengths.append(
-            f"{exp['candidate_years']:g} years of experience clears the {exp['required_years']:g}-year bar."
-        )
-    if edu["required"] and edu["match"]:
-        strengths.append(f"Education ({edu['candidate'].replace('_', ' ')}) meets the {edu['required']} requirement.")
-    if "measurable_bullets" in fmt["passed"]:
-        strengths.append(f"Results are quantified: {fmt['details']['measurable_bullets']}.")
+    if exp.required_years and exp.match_percentage >= 100:
+        strengths.append(f"{exp.candidate_years:g} years of experience clears the {exp.required_years:g}-year bar.")
+    if edu.required and edu.match:
+        strengths.append(f"Education ({edu.candidate.replace('_', ' ')}) meets the {edu.required} requirement.")
+    if "measurable_bullets" in fmt.passed:
+        strengths.append(f"Results are quantified: {fmt.details['measurable_bullets']}.")
 
     if req_miss:
         theme = _theme(req_miss)
@@ -66,22 +64,22 @@ def generate_insights(
         improvements.append(
             f"Required for {role} but not on your CV: {', '.join(req_miss)}. If you have used them, say where."
         )
-    for check, detail in fmt["failed"].items():
+    for check, detail in fmt.failed.items():
         text = _FORMAT_FIXES[check].format(detail=detail)
         (high if check in ("contact_block", "section_headings", "plain_layout") else medium).append(text)
-    if exp["required_years"] and exp["match_percentage"] < 100:
-        gap = exp["required_years"] - exp["candidate_years"]
+    if exp.required_years and exp.match_percentage < 100:
+        gap = exp.required_years - exp.candidate_years
         improvements.append(
-            f"The role asks for {exp['required_years']:g}+ years; the CV shows {exp['candidate_years']:g}"
+            f"The role asks for {exp.required_years:g}+ years; the CV shows {exp.candidate_years:g}"
             f" ({gap:.1f} short). Count internships, freelance and part-time roles with dates."
         )
         medium.append("Make relevant projects and internships prominent, with dates, to close the experience gap.")
-    if edu["required"] and not edu["match"]:
+    if edu.required and not edu.match:
         improvements.append(
-            f"The posting asks for a {edu['required']} degree; the CV shows {edu['candidate'].replace('_', ' ')}."
+            f"The posting asks for a {edu.required} degree; the CV shows {edu.candidate.replace('_', ' ')}."
             " If a degree is in progress, give the expected graduation date."
         )
-    missing_kw = analysis["missing_keywords"]
+    missing_kw = analysis.missing_keywords
     if missing_kw:
         medium.append(f"Mirror the posting's language where true: {', '.join(missing_kw[:5])}.")
     if pref_miss:

@@ -13,9 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from core.engine import keywords
+from core.engine.report import DEGREE_LEVELS
 from core.engine.skills import find_skills
-
-DEGREE_LEVELS = ("none", "high_school", "associate", "bachelor", "master", "phd")
 
 _HEADING_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("preferred", ("preferred", "nice to have", "nice-to-have", "bonus", "plus", "desired", "desirable",

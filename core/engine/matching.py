@@ -19,7 +19,21 @@ from core.engine import ats, keywords, roles
 from core.engine.documents import ReadLimits, extract_text
 from core.engine.flashcards import generate_flashcards
 from core.engine.insights import generate_insights
-from core.engine.jd import DEGREE_LEVELS, JobDescription, parse_jd
+from core.engine.jd import JobDescription, parse_jd
+from core.engine.report import (
+    DEGREE_LEVELS,
+    FAIR_SCORE,
+    GOOD_SCORE,
+    Analysis,
+    AtsScore,
+    EducationMatch,
+    Evidence,
+    ExperienceMatch,
+    Job,
+    RecommendedRole,
+    Report,
+    RoleCompatibility,
+)  # fmt: skip
 from core.engine.resume import parse_resume
 from core.engine.skills import find_skills, skill_info
 from core.errors import AppError, ErrorCode
@@ -62,16 +76,14 @@ class _Facts:
     skills_in_experience: list[str]
 
 
-def analyze(
-    resume: dict[str, Any], cv_text: str, jd_text: str | None, layout: ats.Layout | None = None
-) -> dict[str, Any]:
+def analyze(resume: dict[str, Any], cv_text: str, jd_text: str | None, layout: ats.Layout | None = None) -> Report:
     """The full report for a parsed CV against a JD; without a JD, the CV-only analysis."""
     if not (jd_text or "").strip():
         return analyze_cv_only(resume, cv_text, layout)
     return report_for_job(resume, cv_text, parse_jd(jd_text or ""), layout)
 
 
-def analyze_cv_only(resume: dict[str, Any], cv_text: str, layout: ats.Layout | None = None) -> dict[str, Any]:
+def analyze_cv_only(resume: dict[str, Any], cv_text: str, layout: ats.Layout | None = None) -> Report:
     """Recommended roles, skills by category, and a report scored against the best-fitting role."""
     skills = set(resume.get("skills") or [])
     titles = _cv_titles(resume, cv_text)
@@ -82,19 +94,19 @@ def analyze_cv_only(resume: dict[str, Any], cv_text: str, layout: ats.Layout | N
     core = list(best.core_skills)
     pseudo_jd = JobDescription(best.name, sorted(core[:8]), sorted(core[8:]), None, None, [], "")
     report = report_for_job(resume, cv_text, pseudo_jd, layout)
-    report["analysis"]["recommended_roles"] = [
-        {
-            "role": f.role.name,
-            "family": f.role.family,
-            "score": f.score,
-            "matching_skills": list(f.matched),
-            "missing_skills": list(f.missing[:5]),
-            "reasoning": _role_reason(f),
-        }
+    report.analysis.recommended_roles = [
+        RecommendedRole(
+            role=f.role.name,
+            family=f.role.family,
+            score=f.score,
+            matching_skills=list(f.matched),
+            missing_skills=list(f.missing[:5]),
+            reasoning=_role_reason(f),
+        )
         for f in top
     ]
-    report["analysis"]["skills_summary"] = skills_by_category(skills)
-    report["mode"] = "cv_only"
+    report.analysis.skills_summary = skills_by_category(skills)
+    report.mode = "cv_only"
     return report
 
 
@@ -108,40 +120,39 @@ def skills_by_category(skills: set[str]) -> dict[str, list[str]]:
 
 def report_for_job(
     resume: dict[str, Any], cv_text: str, jd: JobDescription, layout: ats.Layout | None = None
-) -> dict[str, Any]:
+) -> Report:
     """The report for a CV against an already parsed JD (batch parses the JD once)."""
     facts = _facts(resume, cv_text, jd)
     parts, evidence = _parts(facts, resume, cv_text, layout)
     overall = round(sum(WEIGHTS[k] * v for k, v in parts.items()))
     compat = _compatibility(facts)
-    analysis = {
-        "matching_skills": facts.req_hit + facts.pref_hit,
-        "missing_skills": facts.req_miss + facts.pref_miss,
-        "matching_keywords": facts.kw_hit,
-        "missing_keywords": facts.kw_miss,
-        "experience_match": {
-            "required_years": jd.min_years,
-            "candidate_years": round(facts.years, 1),
-            "match_percentage": _years_pct(facts),
-        },
-        "education_match": {
-            "required": jd.degree_required,
-            "candidate": facts.degree,
-            "match": _degree_gap(facts) <= 0,
-        },
-        "role_compatibility": {"score": compat, "reasoning": _compat_reason(facts, compat)},
-    }
-    ats_score = {"overall_score": overall, "breakdown": parts, "evidence": evidence}
-    report = {
-        "analysis": analysis,
-        "insights": generate_insights(analysis, ats_score, resume, jd.title),
-        "flashcards": generate_flashcards(jd, resume, analysis),
-        "ats_score": ats_score,
-        "resume_preview": _preview(cv_text),
-        "job": jd.to_dict(),
-        "weights": WEIGHTS,
-    }
-    return report
+    analysis = Analysis(
+        matching_skills=facts.req_hit + facts.pref_hit,
+        missing_skills=facts.req_miss + facts.pref_miss,
+        matching_keywords=facts.kw_hit,
+        missing_keywords=facts.kw_miss,
+        experience_match=ExperienceMatch(
+            required_years=jd.min_years,
+            candidate_years=round(facts.years, 1),
+            match_percentage=_years_pct(facts),
+        ),
+        education_match=EducationMatch(
+            required=jd.degree_required,
+            candidate=facts.degree,
+            match=_degree_gap(facts) <= 0,
+        ),
+        role_compatibility=RoleCompatibility(score=compat, reasoning=_compat_reason(facts, compat)),
+    )
+    why = Evidence.model_validate(evidence)
+    return Report(
+        analysis=analysis,
+        insights=generate_insights(analysis, why, resume, jd.title),
+        flashcards=generate_flashcards(jd, resume, analysis),
+        ats_score=AtsScore(overall_score=overall, breakdown=parts, evidence=why),
+        resume_preview=_preview(cv_text),
+        job=Job.model_validate(jd.to_dict()),
+        weights=WEIGHTS,
+    )
 
 
 def _facts(resume: dict[str, Any], cv_text: str, jd: JobDescription) -> _Facts:
@@ -276,7 +287,7 @@ def _compatibility(f: _Facts) -> int:
 
 def _compat_reason(f: _Facts, score: int) -> str:
     """One sentence a recruiter would write: verdict, then the facts that drive it."""
-    verdict = "Strong fit" if score >= 75 else "Partial fit" if score >= 50 else "Weak fit"
+    verdict = "Strong fit" if score >= GOOD_SCORE else "Partial fit" if score >= FAIR_SCORE else "Weak fit"
     n_req = len(f.req_hit) + len(f.req_miss)
     bits = [f"covers {len(f.req_hit)} of {n_req} required skills" if n_req else "the job lists no required skills"]
     if f.jd.min_years:
@@ -366,7 +377,7 @@ def _read_jd(jd_path: Path, limits: ReadLimits) -> str:
 
 def analyze_files(
     resume_path: str | Path, jd_path: str | Path | None, limits: ReadLimits, today: date | None = None
-) -> dict[str, Any]:
+) -> Report:
     """The report for one CV file against one JD file (CV-only analysis when jd_path is None)."""
     cv_text, layout = read_text(Path(resume_path), limits)
     jd_text = _read_jd(Path(jd_path), limits) if jd_path else None
@@ -401,16 +412,16 @@ def _row(path: Path, jd: JobDescription, limits: ReadLimits, today: date | None)
         return row
     resume = parse_resume(text, today)
     report = report_for_job(resume, text, jd, layout)
-    parts = report["ats_score"]["breakdown"]
-    row.update(parts)
+    evidence = report.ats_score.evidence
+    row.update(report.ats_score.breakdown.model_dump())
     row.update(
         name=resume.get("name"),
         email=resume.get("email"),
-        overall_score=report["ats_score"]["overall_score"],
-        role_compatibility=report["analysis"]["role_compatibility"]["score"],
+        overall_score=report.ats_score.overall_score,
+        role_compatibility=report.analysis.role_compatibility.score,
         years_experience=resume.get("years_experience"),
         highest_degree=resume.get("highest_degree"),
-        missing_required="; ".join(report["ats_score"]["evidence"]["skills_match"]["required_missing"]),
+        missing_required="; ".join(evidence.skills_match.required_missing if evidence else []),
     )
     return row
 

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from core.engine.report import FAIR_SCORE, GOOD_SCORE
+
 # --- weights and thresholds (the only place scores are tuned) ------------------------------------------
 
 # Per-answer score by question kind; sub-scores that do not apply (no expected keywords) are left out and
@@ -46,7 +48,7 @@ LENGTH_RANGE: dict[str, tuple[int, int]] = {"behavioural": (80, 300), "technical
 SPECIFICS_POINTS = (0, 40, 65, 85, 100)
 OUTCOME_BONUS = 15
 FLUENCY_PENALTY_PER_FILLER_RATE = 10  # points lost per filler word per 100 words
-STRENGTH_AT, WEAKNESS_BELOW = 75, 50
+STRENGTH_AT, WEAKNESS_BELOW = GOOD_SCORE, FAIR_SCORE  # the report's score bands
 QUESTION_COUNT = (5, 8)
 MAX_ROLE_KEYWORDS = 5
 # Skills a technical question cannot test; they stay expected keywords of behavioural and role questions.

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.engine.report import DEGREE_LEVELS
 from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, merged_years
 from core.engine.skills import extract_skills
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 SECTIONS = ("summary", "experience", "education", "skills", "projects", "certifications")
 EXPECTED_FIELDS = ("name", "email", "phone", "location", "summary", "experience", "education", "skills")
-DEGREE_LEVELS = ("none", "high_school", "associate", "bachelor", "master", "phd")
 
 # Words that make a short line a section heading. "other" sections end the one before them.
 _HEADING_WORDS: dict[str, tuple[str, ...]] = {

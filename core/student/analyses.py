@@ -25,13 +25,13 @@ from core.billing import ledger
 from core.billing.ledger import Charge
 from core.context import AppContext
 from core.engine.matching import analyze
+from core.engine.report import BREAKDOWN, Card, Insights, Meta, Report, load_report
 from core.errors import AppError, ErrorCode
 from core.models import CV, Analysis
 from core.student import deck, jobs
 
 log = logging.getLogger(__name__)
 
-BREAKDOWN = ("keyword_density", "skills_match", "experience_relevance", "education_match", "format_optimization")
 NOT_FOUND_MESSAGE = "We could not find that report."
 CV_GONE_MESSAGE = "That CV was deleted, so it cannot be analysed. Choose another CV or upload it again."
 ENGINE_FAILED_MESSAGE = (
@@ -64,13 +64,13 @@ class AnalysisRecord(AnalysisSummary):
     cv_id: int | None
     job_id: int | None
     breakdown: dict[str, int]
-    report: dict[str, Any]
+    report: Report
     credits_charged: int
     charge_id: int | None
 
     @property
-    def meta(self) -> dict[str, Any]:
-        return self.report.get("meta") or {}
+    def meta(self) -> Meta:
+        return self.report.meta or Meta()
 
 
 def _summary(row: Analysis) -> AnalysisSummary:
@@ -87,7 +87,7 @@ def _record(row: Analysis) -> AnalysisRecord:
         cv_id=row.cv_id,
         job_id=row.job_id,
         breakdown={part: getattr(row, part) for part in BREAKDOWN},
-        report=dict(row.report),
+        report=load_report(dict(row.report)),
         credits_charged=row.credits_charged,
         charge_id=row.charge_id,
     )
@@ -145,7 +145,7 @@ def run_analysis(
     )
 
 
-def _engine_report(inputs: _Inputs) -> dict[str, Any]:
+def _engine_report(inputs: _Inputs) -> Report:
     try:
         return analyze(inputs.resume, inputs.cv_text, inputs.job_text)
     except Exception as exc:  # a damaged stored CV must not show a traceback; the caller refunds
@@ -155,76 +155,82 @@ def _engine_report(inputs: _Inputs) -> dict[str, Any]:
 
 def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge) -> AnalysisRecord:
     report = _engine_report(inputs)
-    job_title = inputs.job_title or report["job"].get("title") or "Pasted job"
+    job_title = inputs.job_title or (report.job.title if report.job else "") or "Pasted job"
     insights = _insights(ctx, report, job_title)
     cards = _flashcards(ctx, report, inputs.resume, job_title)
-    report["insights"] = insights.value.model_dump()
+    report.insights = Insights.model_validate(insights.value.model_dump())
     if cards.source != LOCAL:
-        report["flashcards"] = [card.model_dump() for card in cards.value.cards[:MAX_MODEL_CARDS]]
+        report.flashcards = [Card.model_validate(card.model_dump()) for card in cards.value.cards[:MAX_MODEL_CARDS]]
     used = {part: result.source for part, result in (("insights", insights), ("flashcards", cards))}
     provider = ctx.ai.name if any(source != LOCAL for source in used.values()) else LOCAL
-    report["meta"] = {
-        "scores": "engine",
-        "configured_provider": ctx.ai.name,
-        "provider": provider,
-        "sources": used,
-        "notes": [note for note in (insights.note, cards.note) if note],
-        "cv_filename": inputs.cv_filename,
-        "job_title": job_title,
-        "job_source": inputs.job_source,
-    }
+    report.meta = meta = Meta(
+        scores="engine",
+        configured_provider=ctx.ai.name,
+        provider=provider,
+        sources=used,
+        notes=[note for note in (insights.note, cards.note) if note],
+        cv_filename=inputs.cv_filename,
+        job_title=job_title,
+        job_source=inputs.job_source,
+    )
     with ctx.db.session() as session:
         job_id = inputs.job_id or _pasted_job(session, actor, inputs, job_title)
         row = Analysis(
             user_id=actor.id, cv_id=inputs.cv_id, job_id=job_id, cv_filename=inputs.cv_filename,
-            job_title=job_title[:200], overall_score=report["ats_score"]["overall_score"],
-            **{part: report["ats_score"]["breakdown"][part] for part in BREAKDOWN},
-            report=report, provider=provider, credits_charged=paid.amount, charge_id=paid.id,
+            job_title=job_title[:200], overall_score=report.ats_score.overall_score,
+            **report.ats_score.breakdown.model_dump(include=set(BREAKDOWN)),
+            report=_validated(report), provider=provider, credits_charged=paid.amount, charge_id=paid.id,
         )  # fmt: skip
         session.add(row)
         session.flush()
-        added = deck.add_generated(
-            session, actor.id, report["flashcards"], analysis_id=row.id, job_id=job_id, job_title=job_title[:200]
-        )
-        row.report = {**report, "meta": {**report["meta"], "flashcards_added": added}}
+        meta.flashcards_added = deck.add_generated(
+            session, actor.id, [card.model_dump() for card in report.flashcards], analysis_id=row.id, job_id=job_id,
+            job_title=job_title[:200],
+        )  # fmt: skip
+        row.report = _validated(report)
         session.flush()
         return _record(row)
+
+
+def _validated(report: Report) -> dict[str, Any]:
+    """The report's stored JSON, validated against the model (attribute assignments are not checked)."""
+    return Report.model_validate(report.to_json()).to_json()
 
 
 def _pasted_job(session: Session, actor: Actor, inputs: _Inputs, job_title: str) -> int:
     return jobs.add_job(session, actor, title=job_title, text=inputs.job_text, source="pasted").id
 
 
-def _insights(ctx: AppContext, report: dict[str, Any], job_title: str) -> Enriched[InsightsWording]:
+def _insights(ctx: AppContext, report: Report, job_title: str) -> Enriched[InsightsWording]:
+    evidence = report.ats_score.evidence
     facts = {
-        "analysis": report["analysis"],
-        "ats_score": {k: report["ats_score"][k] for k in ("overall_score", "breakdown")},
-        "format_checks_failed": report["ats_score"]["evidence"]["format_optimization"].get("failed", {}),
+        "analysis": report.analysis.model_dump(mode="json", exclude_unset=True),
+        "ats_score": report.ats_score.model_dump(mode="json", include={"overall_score", "breakdown"}),
+        "format_checks_failed": evidence.format_optimization.failed if evidence else {},
     }
     variables = {
         "job_title": job_title,
         "report": json.dumps(facts, ensure_ascii=False),
-        "resume_excerpt": report["resume_preview"][:EXCERPT_CHARS],
+        "resume_excerpt": report.resume_preview[:EXCERPT_CHARS],
     }
     return enrich(
-        ctx.ai, "analysis_insights", variables, InsightsWording, local=lambda: InsightsWording(**report["insights"])
-    )
+        ctx.ai, "analysis_insights", variables, InsightsWording,
+        local=lambda: InsightsWording.model_validate(report.insights.model_dump()),
+    )  # fmt: skip
 
 
-def _flashcards(
-    ctx: AppContext, report: dict[str, Any], resume: dict[str, Any], job_title: str
-) -> Enriched[FlashcardsWording]:
+def _flashcards(ctx: AppContext, report: Report, resume: dict[str, Any], job_title: str) -> Enriched[FlashcardsWording]:
     bullets = [b for job in resume.get("experience") or [] for b in job.get("bullets") or []]
     variables = {
         "job_title": job_title,
-        "required_skills": report["job"].get("required_skills") or [],
-        "missing_skills": report["analysis"]["missing_skills"],
+        "required_skills": report.job.required_skills if report.job else [],
+        "missing_skills": report.analysis.missing_skills,
         "experience_bullets": "\n".join(f"- {b}" for b in bullets[:20]) or "(none listed)",
-        "count": len(report["flashcards"]) or 10,
+        "count": len(report.flashcards) or 10,
     }
 
     def local() -> FlashcardsWording:
-        return FlashcardsWording(cards=[Flashcard(front=c["front"], back=c["back"]) for c in report["flashcards"]])
+        return FlashcardsWording(cards=[Flashcard(front=c.front, back=c.back) for c in report.flashcards])
 
     return enrich(ctx.ai, "flashcards", variables, FlashcardsWording, local=local)
 

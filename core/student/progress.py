@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from core.access import Actor, require_student_access
 from core.context import AppContext
+from core.engine.report import BREAKDOWN, load_report
 from core.models import CV, Analysis, Interview, InterviewResult, Review, Transaction, Wallet
 
-BREAKDOWN = ("keyword_density", "skills_match", "experience_relevance", "education_match", "format_optimization")
 ACTIVITY_KINDS = ("purchase", "grant", "refund")
 
 
@@ -88,14 +88,10 @@ def skill_gains(ctx: AppContext, actor: Actor, student_id: int) -> list[SkillGai
         reports = {row[0]: row[1] for row in session.execute(query)} if ids else {}
     gains = []
     for job_title, first, last in sorted(pairs, key=lambda p: p[0] or ""):
-        missing = set(_skills(reports[first], "missing_skills"))
-        matched = _skills(reports[last], "matching_skills")
+        missing = set(load_report(reports[first]).analysis.missing_skills)
+        matched = load_report(reports[last]).analysis.matching_skills
         gains += [SkillGain(job_title, skill) for skill in sorted(matched) if skill in missing]
     return gains
-
-
-def _skills(report: dict[str, Any], key: str) -> list[str]:
-    return list((report.get("analysis") or {}).get(key) or [])
 
 
 def interview_history(ctx: AppContext, actor: Actor, student_id: int) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from fpdf import FPDF
 
-from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
+from core.engine.report import BREAKDOWN, band
+from core.student.analyses import AnalysisRecord, provider_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -27,13 +28,13 @@ PART_LABELS = {
     "education_match": "Education",
     "format_optimization": "Format",
 }
-GOOD, FAIR, POOR = "#2e7d32", "#f9a825", "#c62828"
+BAND_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
 # fpdf2 subsets the fonts with fontTools, which logs some 60 INFO lines per PDF: keep them out of the app log.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 
 def score_colour(score: int) -> str:
-    return GOOD if score >= 75 else FAIR if score >= 50 else POOR
+    return BAND_COLOURS[band(score)]
 
 
 @dataclass
@@ -55,11 +56,10 @@ def _years(value: Any) -> str:
 def outline(record: AnalysisRecord) -> list[Section]:
     """The report as headed sections, in reading order."""
     report = record.report
-    analysis, ats = report["analysis"], report["ats_score"]
-    skills = ats.get("evidence", {}).get("skills_match", {})
-    exp, edu = analysis["experience_match"], analysis["education_match"]
-    insights = report.get("insights") or {}
-    recs = insights.get("recommendations") or {}
+    analysis, ats = report.analysis, report.ats_score
+    skills = ats.evidence.skills_match if ats.evidence else None
+    exp, edu = analysis.experience_match, analysis.education_match
+    insights, recs = report.insights, report.insights.recommendations
     meta = record.meta
     sections = [
         Section(
@@ -68,58 +68,54 @@ def outline(record: AnalysisRecord) -> list[Section]:
                 ("Job", record.job_title),
                 ("CV", record.cv_label),
                 ("Date", f"{record.created_at:%d %b %Y %H:%M} UTC"),
-                ("Overall ATS score", f"{ats['overall_score']} / 100"),
-                ("Role compatibility", f"{analysis['role_compatibility']['score']} / 100"),
+                ("Overall ATS score", f"{ats.overall_score} / 100"),
+                ("Role compatibility", f"{analysis.role_compatibility.score} / 100"),
             ],
-            paragraphs=[analysis["role_compatibility"]["reasoning"]],
+            paragraphs=[analysis.role_compatibility.reasoning],
         ),
-        Section("Score breakdown", rows=[(PART_LABELS[p], f"{ats['breakdown'][p]} / 100") for p in BREAKDOWN]),
+        Section("Score breakdown", rows=[(PART_LABELS[p], f"{record.breakdown[p]} / 100") for p in BREAKDOWN]),
         Section(
             "Skills",
             rows=[
-                ("Required, on your CV", _join(skills.get("required_matched", []))),
-                ("Required, missing", _join(skills.get("required_missing", []))),
-                ("Preferred, on your CV", _join(skills.get("preferred_matched", []))),
-                ("Preferred, missing", _join(skills.get("preferred_missing", []))),
+                ("Required, on your CV", _join(skills.required_matched if skills else [])),
+                ("Required, missing", _join(skills.required_missing if skills else [])),
+                ("Preferred, on your CV", _join(skills.preferred_matched if skills else [])),
+                ("Preferred, missing", _join(skills.preferred_missing if skills else [])),
             ],
         ),
         Section(
             "Experience and education",
             rows=[
-                ("Years asked", _years(exp["required_years"])),
-                ("Years on your CV", _years(exp["candidate_years"])),
-                ("Experience match", f"{exp['match_percentage']}%"),
-                ("Degree asked", (edu["required"] or "not stated").replace("_", " ")),
-                ("Your degree", (edu["candidate"] or "none").replace("_", " ")),
-                ("Education met", "yes" if edu["match"] else "no"),
+                ("Years asked", _years(exp.required_years)),
+                ("Years on your CV", _years(exp.candidate_years)),
+                ("Experience match", f"{exp.match_percentage}%"),
+                ("Degree asked", (edu.required or "not stated").replace("_", " ")),
+                ("Your degree", (edu.candidate or "none").replace("_", " ")),
+                ("Education met", "yes" if edu.match else "no"),
             ],
         ),
         Section(
             "Keywords",
-            rows=[("Found", _join(analysis["matching_keywords"])), ("Missing", _join(analysis["missing_keywords"]))],
+            rows=[("Found", _join(analysis.matching_keywords)), ("Missing", _join(analysis.missing_keywords))],
         ),
-        Section("Strengths", bullets=list(insights.get("strengths") or [])),
-        Section("Improvements", bullets=list(insights.get("improvements") or [])),
+        Section("Strengths", bullets=list(insights.strengths)),
+        Section("Improvements", bullets=list(insights.improvements)),
         Section(
             "Recommendations",
-            bullets=[
-                f"{level.title()}: {text}"
-                for level in ("high", "medium", "low")
-                for text in recs.get(f"{level}_priority") or []
-            ],
+            bullets=[f"{level.title()}: {text}" for level, items in recs.by_level().items() for text in items],
         ),
         Section(
             "Flashcards",
-            paragraphs=[f"{meta.get('flashcards_added', 0)} new cards were added to your deck."],
-            bullets=[f"{card['front']} — {card['back']}" for card in report.get("flashcards") or []],
+            paragraphs=[f"{meta.flashcards_added or 0} new cards were added to your deck."],
+            bullets=[f"{card.front} — {card.back}" for card in report.flashcards],
         ),
         Section(
             "How this report was made",
             paragraphs=[
                 "Scores come from the built-in engine and are reproducible. Insights written by "
-                f"{provider_label((meta.get('sources') or {}).get('insights', 'local'))}; flashcards by "
-                f"{provider_label((meta.get('sources') or {}).get('flashcards', 'local'))}.",
-                *(meta.get("notes") or []),
+                f"{provider_label(meta.sources.get('insights', 'local'))}; flashcards by "
+                f"{provider_label(meta.sources.get('flashcards', 'local'))}.",
+                *meta.notes,
             ],
         ),
     ]

@@ -7,13 +7,13 @@ Only reads the stored JSON, so reopening a report is free and fast; the PDF is b
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.engine.report import BREAKDOWN, FAIR_SCORE, GOOD_SCORE
 from core.student import report_export
-from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
+from core.student.analyses import AnalysisRecord, provider_label
 from core.student.report_export import PART_LABELS, score_colour
 from core.ui.charts import PLOT_CONFIG
 
@@ -32,9 +32,9 @@ def gauge(score: int) -> go.Figure:
                 "axis": {"range": [0, 100]},
                 "bar": {"color": score_colour(score)},
                 "steps": [
-                    {"range": [0, 50], "color": "#fdecea"},
-                    {"range": [50, 75], "color": "#fff8e1"},
-                    {"range": [75, 100], "color": "#e8f5e9"},
+                    {"range": [0, FAIR_SCORE], "color": "#fdecea"},
+                    {"range": [FAIR_SCORE, GOOD_SCORE], "color": "#fff8e1"},
+                    {"range": [GOOD_SCORE, 100], "color": "#e8f5e9"},
                 ],
             },
         )
@@ -81,79 +81,78 @@ def _bullets(items: list[str]) -> None:
 
 def render_report(record: AnalysisRecord, *, key: str = "report", downloads: bool = True) -> None:
     report = record.report
-    analysis, ats = report["analysis"], report["ats_score"]
-    evidence: dict[str, Any] = ats.get("evidence") or {}
-    skills = evidence.get("skills_match") or {}
+    analysis, evidence = report.analysis, report.ats_score.evidence
+    skills = evidence.skills_match if evidence else None
     meta = record.meta
 
     st.subheader(f"{record.job_title}")
     st.caption(
         f"CV: {record.cv_label} · {record.created_at:%d %b %Y %H:%M} UTC · wording by {provider_label(record.provider)}"
     )
-    for note in meta.get("notes") or []:
+    for note in meta.notes:
         st.info(note, icon=":material/info:")
 
     left, right = st.columns(2)
     left.plotly_chart(gauge(record.overall_score), key=f"{key}_gauge", config=PLOT_CONFIG)
     right.plotly_chart(breakdown_bars(record.breakdown), key=f"{key}_bars", config=PLOT_CONFIG)
-    compat = analysis["role_compatibility"]
-    st.markdown(f"**Role compatibility {compat['score']} / 100.** {compat['reasoning']}")
+    compat = analysis.role_compatibility
+    st.markdown(f"**Role compatibility {compat.score} / 100.** {compat.reasoning}")
 
     st.markdown("#### Skills")
-    st.markdown("**Required** — on your CV: " + chips(skills.get("required_matched", []), "green"))
-    st.markdown("**Required** — missing: " + chips(skills.get("required_missing", []), "red"))
-    st.markdown("**Preferred** — on your CV: " + chips(skills.get("preferred_matched", []), "green"))
-    st.markdown("**Preferred** — missing: " + chips(skills.get("preferred_missing", []), "orange"))
+    st.markdown("**Required** — on your CV: " + chips(skills.required_matched if skills else [], "green"))
+    st.markdown("**Required** — missing: " + chips(skills.required_missing if skills else [], "red"))
+    st.markdown("**Preferred** — on your CV: " + chips(skills.preferred_matched if skills else [], "green"))
+    st.markdown("**Preferred** — missing: " + chips(skills.preferred_missing if skills else [], "orange"))
 
-    exp, edu = analysis["experience_match"], analysis["education_match"]
+    exp, edu = analysis.experience_match, analysis.education_match
     years, degree, keywords = st.columns(3)
-    years.metric("Experience", f"{exp['candidate_years']:g} years")
+    years.metric("Experience", f"{exp.candidate_years:g} years")
     years.caption(
-        f"The job asks for {exp['required_years']:g}+ years: {exp['match_percentage']}% covered."
-        if exp["required_years"]
+        f"The job asks for {exp.required_years:g}+ years: {exp.match_percentage}% covered."
+        if exp.required_years
         else "The job states no minimum."
     )
-    degree.metric("Education", (edu["candidate"] or "none").replace("_", " "))
-    asked = (edu["required"] or "").replace("_", " ")
+    degree.metric("Education", (edu.candidate or "none").replace("_", " "))
+    asked = (edu.required or "").replace("_", " ")
     degree.caption(
-        (f"Meets the {asked} requirement." if edu["match"] else f"Below the {asked} requirement.")
+        (f"Meets the {asked} requirement." if edu.match else f"Below the {asked} requirement.")
         if asked
         else "The job states no degree."
     )
-    keywords.metric("Keywords found", f"{len(analysis['matching_keywords'])} of "
-                    f"{len(analysis['matching_keywords']) + len(analysis['missing_keywords'])}")  # fmt: skip
-    st.markdown("**Keywords** — found: " + chips(analysis["matching_keywords"], "green")
-                + "  \nmissing: " + chips(analysis["missing_keywords"], "gray"))  # fmt: skip
+    keywords.metric("Keywords found", f"{len(analysis.matching_keywords)} of "
+                    f"{len(analysis.matching_keywords) + len(analysis.missing_keywords)}")  # fmt: skip
+    st.markdown("**Keywords** — found: " + chips(analysis.matching_keywords, "green")
+                + "  \nmissing: " + chips(analysis.missing_keywords, "gray"))  # fmt: skip
 
-    insights = report.get("insights") or {}
+    insights = report.insights
     st.markdown("#### What to do next")
-    recs = insights.get("recommendations") or {}
+    priorities = insights.recommendations.by_level()
     for level, colour in PRIORITIES:
-        items = recs.get(f"{level}_priority") or []
+        items = priorities[level]
         if items:
             st.markdown(f":{colour}-badge[{level.title()} priority]")
             _bullets(items)
     strengths, improvements = st.columns(2)
     with strengths:
         st.markdown("**Strengths**")
-        _bullets(insights.get("strengths") or [])
+        _bullets(insights.strengths)
     with improvements:
         st.markdown("**Improvements**")
-        _bullets(insights.get("improvements") or [])
+        _bullets(insights.improvements)
 
-    cards = report.get("flashcards") or []
-    added = meta.get("flashcards_added")
+    cards = report.flashcards
+    added = meta.flashcards_added
     st.markdown("#### Flashcards")
     if added is not None:
         st.caption(f"{added} new cards were added to your deck ({len(cards) - added} you already had).")
     with st.expander(f"The {len(cards)} interview flashcards from this report"):
         for card in cards:
-            st.markdown(f"**{card['front']}**  \n{card['back']}")
+            st.markdown(f"**{card.front}**  \n{card.back}")
 
     st.markdown("#### Why these scores")
     for part in BREAKDOWN:
         with st.expander(f"{PART_LABELS[part]}: {record.breakdown[part]} / 100"):
-            st.json(evidence.get(part) or {}, expanded=True)
+            st.json(getattr(evidence, part).model_dump(mode="json") if evidence else {}, expanded=True)
 
     if downloads:
         report_downloads(record, key=key)
@@ -171,6 +170,7 @@ def report_downloads(record: AnalysisRecord, *, key: str) -> None:
         mime="text/markdown", icon=":material/description:", key=f"{key}_md", on_click="ignore",
     )  # fmt: skip
     raw.download_button(
-        "Download JSON", data=json.dumps(record.report, ensure_ascii=False, indent=2), file_name=f"{stem}.json",
+        "Download JSON", data=json.dumps(record.report.to_json(), ensure_ascii=False, indent=2),
+        file_name=f"{stem}.json",
         mime="application/json", icon=":material/data_object:", key=f"{key}_json", on_click="ignore",
     )  # fmt: skip

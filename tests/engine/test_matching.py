@@ -49,7 +49,8 @@ Python, PostgreSQL, Git
 
 
 def _report(cv: str = CV, jd: str | None = JD) -> dict:
-    return analyze(parse_resume(cv), cv, jd)
+    """The report as its public JSON (what the CLI prints and the database stores)."""
+    return analyze(parse_resume(cv), cv, jd).to_json()
 
 
 def test_report_has_the_public_shape() -> None:
@@ -152,8 +153,8 @@ def test_analyze_files_on_corpus(settings) -> None:
     report = analyze_files(
         CORPUS / "resumes" / "07_carla_mendes.txt", CORPUS / "jds" / "08_digital_marketing_manager.txt", settings
     )
-    assert report["ats_score"]["overall_score"] >= 70
-    assert "seo" in report["analysis"]["matching_skills"]
+    assert report.ats_score.overall_score >= 70
+    assert "seo" in report.analysis.matching_skills
 
 
 def test_empty_jd_file_is_a_clear_error(settings, tmp_path: Path) -> None:

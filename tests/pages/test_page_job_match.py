@@ -73,16 +73,16 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
     markdown = " ".join(texts(at, "markdown"))
     assert ":green-badge[sql]" in markdown  # a required skill Carla has
     assert markdown.index("**Required** — on your CV") < markdown.index("**Preferred** — on your CV")
-    analysis = record.report["analysis"]
+    analysis = record.report.analysis
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Experience"] == f"{analysis['experience_match']['candidate_years']:g} years"
-    assert metrics["Education"] == (analysis["education_match"]["candidate"] or "none").replace("_", " ")
-    assert metrics["Keywords found"].startswith(f"{len(analysis['matching_keywords'])} of ")
+    assert metrics["Experience"] == f"{analysis.experience_match.candidate_years:g} years"
+    assert metrics["Education"] == (analysis.education_match.candidate or "none").replace("_", " ")
+    assert metrics["Keywords found"].startswith(f"{len(analysis.matching_keywords)} of ")
     assert "**Keywords** — found:" in markdown
-    recommendations = record.report["insights"]["recommendations"]
+    recommendations = record.report.insights.recommendations.by_level()
     assert any(recommendations.values())
     for level, colour in (("high", "red"), ("medium", "orange"), ("low", "blue")):
-        items = recommendations[f"{level}_priority"]
+        items = recommendations[level]
         assert (f":{colour}-badge[{level.title()} priority]" in markdown) == bool(items)
         assert all(item in markdown for item in items)
     assert "new cards were added to your deck" in " ".join(texts(at, "caption"))

@@ -15,6 +15,7 @@ from core.ai.base import LOCAL
 from core.billing import ledger
 from core.coaching import cohorts
 from core.context import AppContext
+from core.engine.report import SCHEMA_VERSION
 from core.errors import AppError, ErrorCode
 from core.models import CV, Analysis, Flashcard, Job
 from core.student import analyses, cvs, deck, jobs
@@ -65,16 +66,17 @@ def test_local_run_charges_once_stores_scores_and_adds_flashcards(ctx, make_user
         "Data Analyst",
     )
     assert record.charge_id is not None
-    ats = record.report["ats_score"]
-    assert record.overall_score == ats["overall_score"] and record.breakdown == ats["breakdown"]
-    assert set(record.report) >= {"analysis", "insights", "flashcards", "ats_score", "resume_preview", "meta"}
-    assert record.meta["sources"] == {"insights": LOCAL, "flashcards": LOCAL} and record.meta["notes"] == []
+    ats = record.report.ats_score
+    assert record.overall_score == ats.overall_score and record.breakdown == ats.breakdown.model_dump()
+    assert set(record.report.to_json()) >= {"analysis", "insights", "flashcards", "ats_score", "resume_preview", "meta"}
+    assert record.meta.sources == {"insights": LOCAL, "flashcards": LOCAL} and record.meta.notes == []
     with ctx.db.session() as session:
         row = session.get(Analysis, record.id)
-        assert (row.skills_match, row.format_optimization) == (ats["breakdown"]["skills_match"],
-                                                             ats["breakdown"]["format_optimization"])  # fmt: skip
+        assert (row.skills_match, row.format_optimization) == (ats.breakdown.skills_match,
+                                                             ats.breakdown.format_optimization)  # fmt: skip
+        assert row.report["schema_version"] == SCHEMA_VERSION
         linked = session.scalar(select(func.count(Flashcard.id)).where(Flashcard.analysis_id == record.id))
-    assert linked == record.meta["flashcards_added"] == len(record.report["flashcards"]) > 0
+    assert linked == record.meta.flashcards_added == len(record.report.flashcards) > 0
     assert len(deck.list_cards(ctx, student)) == linked
     # The pasted JD was kept as a job, so the report links to it.
     [job] = jobs.list_jobs(ctx, student)
@@ -82,7 +84,7 @@ def test_local_run_charges_once_stores_scores_and_adds_flashcards(ctx, make_user
 
     again = analyses.run_analysis(ctx, student, cv.id, job_id=job.id)
     assert again.overall_score == record.overall_score  # deterministic
-    assert again.meta["flashcards_added"] == 0  # the deck already has these cards
+    assert again.meta.flashcards_added == 0  # the deck already has these cards
     assert [a.id for a in analyses.list_analyses(ctx, student)] == [again.id, record.id]
 
 
@@ -166,11 +168,11 @@ def test_model_words_insights_and_cards_but_never_scores(ctx, make_user, fake_op
     record = analyses.run_analysis(remote, student, cv.id, pasted_text=JD_TEXT)
 
     assert record.provider == "openai"
-    assert record.meta["sources"] == {"insights": "openai", "flashcards": "openai"} and record.meta["notes"] == []
-    assert record.report["insights"] == MODEL_INSIGHTS
-    assert record.report["flashcards"] == MODEL_CARDS["cards"]
-    assert record.report["ats_score"] == local.report["ats_score"]  # scores come from the engine only
-    assert record.report["analysis"] == local.report["analysis"]
+    assert record.meta.sources == {"insights": "openai", "flashcards": "openai"} and record.meta.notes == []
+    assert record.report.insights.model_dump() == MODEL_INSIGHTS
+    assert record.report.to_json()["flashcards"] == MODEL_CARDS["cards"]
+    assert record.report.ats_score == local.report.ats_score  # scores come from the engine only
+    assert record.report.analysis == local.report.analysis
     assert "Model question about SQL?" in {c.front for c in deck.list_cards(ctx, student)}
     first, second = (r.json for r in fake_openai.requests_to("chat"))
     assert "Data Analyst" in first["messages"][1]["content"]  # the job title reached the prompt
@@ -196,11 +198,11 @@ def test_model_fault_falls_back_to_engine_wording_and_still_charges(ctx, make_us
                                    pasted_text=JD_TEXT)  # fmt: skip
     local = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT)
     assert record.provider == LOCAL
-    assert record.meta["sources"] == {"insights": LOCAL, "flashcards": LOCAL}
-    assert len(record.meta["notes"]) == 2 and all(note in n and "OpenAI" in n for n in record.meta["notes"])
-    assert all(API_KEY not in n for n in record.meta["notes"])
-    assert record.report["insights"] == local.report["insights"]
-    assert record.report["ats_score"] == local.report["ats_score"]
+    assert record.meta.sources == {"insights": LOCAL, "flashcards": LOCAL}
+    assert len(record.meta.notes) == 2 and all(note in n and "OpenAI" in n for n in record.meta.notes)
+    assert all(API_KEY not in n for n in record.meta.notes)
+    assert record.report.insights == local.report.insights
+    assert record.report.ats_score == local.report.ats_score
     assert ledger.balance(ctx, student) == ctx.settings.welcome_credits - 2  # a report was made: it is paid
 
 
@@ -212,11 +214,11 @@ def test_mistral_good_answer_and_partial_failure(ctx, make_user, fake_mistral) -
     record = analyses.run_analysis(with_model(ctx, "mistral", fake_mistral.origin), student, cv.id,
                                    pasted_text=JD_TEXT)  # fmt: skip
     assert record.provider == "mistral"
-    assert record.meta["sources"] == {"insights": "mistral", "flashcards": LOCAL}
-    assert record.report["insights"] == MODEL_INSIGHTS
-    [note] = record.meta["notes"]
+    assert record.meta.sources == {"insights": "mistral", "flashcards": LOCAL}
+    assert record.report.insights.model_dump() == MODEL_INSIGHTS
+    [note] = record.meta.notes
     assert "Mistral" in note and "500" in note
-    assert len(record.report["flashcards"]) >= 8  # the engine's own cards
+    assert len(record.report.flashcards) >= 8  # the engine's own cards
 
 
 # --- who may read a report ----------------------------------------------------------------------------------

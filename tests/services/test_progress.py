@@ -11,6 +11,7 @@ from core.errors import AppError, ErrorCode
 from core.models import Analysis, Cohort, CohortMember, Interview, InterviewResult
 from core.student import deck, progress
 from core.student.deck import Grade
+from tests import cohort_data
 
 START = datetime(2026, 10, 1, 12, 0)
 
@@ -19,8 +20,14 @@ def add_analysis(session, user_id: int, job: str, overall: int, day: int, matche
     session.add(Analysis(
         user_id=user_id, job_title=job, overall_score=overall, keyword_density=overall - 5, skills_match=overall,
         experience_relevance=70, education_match=100, format_optimization=80, created_at=START + timedelta(days=day),
-        report={"analysis": {"matching_skills": list(matched), "missing_skills": list(missing)}},
+        report=_report(overall, list(matched), list(missing)),
     ))
+
+
+def _report(overall: int, matched: list[str], missing: list[str]) -> dict:
+    report = cohort_data.report(overall, missing)
+    report["analysis"]["matching_skills"] = matched
+    return report
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def test_markdown_has_scores_skills_insights_and_escapes_user_text(ctx, make_use
     for part, label in report_export.PART_LABELS.items():
         assert f"| {label} | {record.breakdown[part]} / 100 |" in text
     assert "## Recommendations" in text and "## Flashcards" in text
-    assert record.report["flashcards"][0]["front"] in text
+    assert record.report.flashcards[0].front in text
     assert "Scores come from the built-in engine" in text
 
 
