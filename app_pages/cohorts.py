@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.coaching import cohorts, dashboard
+from core.engine.report import FAIR_SCORE
 from core.ui import cohort_charts
 from core.ui.charts import PLOT_CONFIG
 from core.ui.feedback import user_errors
@@ -75,9 +76,11 @@ with tabs[0]:
             st.subheader("Students")
             f1, f2, f3 = st.columns([1, 1, 2])
             inactive = f1.checkbox("Inactive 14 days", key="filter_inactive")
-            low = f2.checkbox("Best score < 50", key="filter_low", help="Includes students with no analysis yet.")
+            low = f2.checkbox(f"Best score < {FAIR_SCORE}", key="filter_low",
+                              help="Includes students with no analysis yet.")  # fmt: skip
             rows = dashboard.filter_students(board.students, inactive_days=14 if inactive else None,
-                                             best_below=50 if low else None, now=board.generated_at)  # fmt: skip
+                                             best_below=FAIR_SCORE if low else None,
+                                             now=board.generated_at)  # fmt: skip
             f3.caption(f"{len(rows)} of {len(board.students)} students · weakest first · click a column to sort")
             # Scores straight after the (pinned) name and the email last: a phone shows the first columns only.
             # Nullable number types show a missing score as an empty cell, not "None".

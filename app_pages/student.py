@@ -7,9 +7,10 @@ through services that check the counselor still coaches the student and audit-lo
 import streamlit as st
 
 from core.coaching import cohorts, dashboard, notes
-from core.student import analyses, progress
+from core.student import analyses, interviews, progress
 from core.ui import charts
 from core.ui.feedback import user_errors
+from core.ui.interview_view import MODE_LABELS, render_result, status_label
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
 from core.ui.widgets import metrics
@@ -38,14 +39,6 @@ def pick_student() -> None:
         st.rerun()
 
 
-def turn_text(turn: object) -> tuple[str, str]:
-    """One transcript turn as (speaker, words), whatever the provider called the fields."""
-    if not isinstance(turn, dict):
-        return "—", str(turn)
-    speaker = str(turn.get("role") or turn.get("speaker") or "—").title()
-    return speaker, str(turn.get("text") or turn.get("content") or "")
-
-
 requested = st.query_params.get("student")
 student_id = int(requested) if requested and requested.isdigit() else None
 with st.expander("Choose a student", expanded=student_id is None, icon=":material/search:"), user_errors():
@@ -53,9 +46,11 @@ with st.expander("Choose a student", expanded=student_id is None, icon=":materia
 if student_id is None:
     st.stop()
 
-overview = None
+overview, reports, sessions = None, [], []
 with user_errors():
     overview = dashboard.student_overview(ctx, actor, student_id)
+    reports = analyses.list_analyses(ctx, actor, student_id=student_id)
+    sessions = interviews.list_interviews(ctx, actor, student_id=student_id)
 if overview is None:
     st.stop()
 
@@ -63,10 +58,9 @@ st.header(overview.name)
 st.caption(" · ".join([overview.email, ", ".join(overview.cohorts) or "no cohort",
                        f"last active {overview.last_active_at:%d %b %Y}" if overview.last_active_at
                        else "never active"]))  # fmt: skip
-scored = [i for i in overview.interviews if i.scores]
-metrics([("Analyses", len(overview.analyses)),
-         ("Best ATS", max((a.overall_score for a in overview.analyses), default="—")),
-         ("Interviews scored", len(scored)), ("Flashcards due", overview.cards_due)])  # fmt: skip
+metrics([("Analyses", len(reports)), ("Best ATS", max((a.overall_score for a in reports), default="—")),
+         ("Interviews scored", sum(1 for i in sessions if i.overall is not None)),
+         ("Flashcards due", overview.cards_due)])  # fmt: skip
 
 tab_progress, tab_reports, tab_interviews, tab_notes = st.tabs(["Progress", "Reports", "Interviews", "Notes"])
 
@@ -81,10 +75,10 @@ with tab_progress, user_errors():
         st.caption("No analyses or interviews yet.")
 
 with tab_reports:
-    if not overview.analyses:
+    if not reports:
         st.caption("No reports yet.")
     else:
-        by_id = {a.id: a for a in overview.analyses}
+        by_id = {a.id: a for a in reports}
         chosen = st.selectbox("Report", list(by_id), key="student_report",
                               format_func=lambda i: f"{by_id[i].created_at:%d %b %Y} · {by_id[i].job_title} · "
                               f"{by_id[i].overall_score}/100")  # fmt: skip
@@ -92,31 +86,28 @@ with tab_reports:
             render_report(analyses.get_analysis(ctx, actor, chosen), key=f"student_report_{chosen}", downloads=False)
 
 with tab_interviews:
-    if not overview.interviews:
+    if not sessions:
         st.caption("No interviews yet.")
-    for interview in overview.interviews:
-        label = f"{interview.created_at:%d %b %Y} · {interview.job_title or 'Interview'} · {interview.mode}"
-        with st.expander(
-            label + (f" · {interview.scores['overall']}/100" if interview.scores else f" · {interview.status}")
-        ):
-            if interview.scores:
-                metrics([(name.replace("_", " ").title(), value) for name, value in interview.scores.items()])
-            if interview.transcript:
-                for turn in interview.transcript:
-                    speaker, said = turn_text(turn)
-                    st.markdown(f"**{speaker}:** {said}")
-            else:
-                answers = {a.get("question_id"): a.get("text", "") for a in interview.answers if isinstance(a, dict)}
-                for q in (q for q in interview.questions if isinstance(q, dict)):
-                    st.markdown(f"**Q:** {q.get('text', '')}  \n**A:** {answers.get(q.get('id')) or '_no answer_'}")
+    else:
+        by_iv = {i.id: i for i in sessions}
+
+        def interview_label(i: int) -> str:
+            iv = by_iv[i]
+            outcome = f"{iv.overall}/100" if iv.overall is not None else status_label(iv.status)
+            mode = MODE_LABELS.get(iv.mode, iv.mode)
+            return f"{iv.created_at:%d %b %Y} · {iv.job_title or 'Interview'} · {mode} · {outcome}"
+
+        picked = st.selectbox("Interview", list(by_iv), key="student_interview", format_func=interview_label)
+        with user_errors():
+            render_result(interviews.get_interview(ctx, actor, picked))
 
 with tab_notes:
     with st.form("add_note", clear_on_submit=True):
         targets: dict[str, tuple[int | None, int | None]] = {"The student in general": (None, None)}
         targets.update({f"Report: {a.job_title} ({a.created_at:%d %b}, {a.overall_score}/100)": (a.id, None)
-                        for a in overview.analyses})  # fmt: skip
+                        for a in reports})  # fmt: skip
         targets.update({f"Interview: {i.job_title or 'practice'} ({i.created_at:%d %b})": (None, i.id)
-                        for i in overview.interviews})  # fmt: skip
+                        for i in sessions})  # fmt: skip
         about = st.selectbox("About", list(targets))
         body = st.text_area("Note for the student", help="The student sees this on their My cohorts page.")
         if st.form_submit_button("Save note", type="primary"):

@@ -1,4 +1,8 @@
-"""Insert analyses, interviews and flashcards directly, so cohort tests do not depend on the engines that make them."""
+"""Insert analyses, interviews and flashcards directly, so cohort tests choose the scores instead of the engines.
+
+The stored JSON keeps the real shape (the interview's answers and result are the practice engine's own), so the
+shared report and interview views can render these rows.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from datetime import datetime, timedelta
 from core.access import Actor
 from core.context import AppContext
 from core.db import utcnow
+from core.engine.practice import evaluate_answer, score_interview
 from core.models import Analysis, Flashcard, Interview, InterviewResult, User
 
 
@@ -75,22 +80,25 @@ def add_analysis(
         return row.id
 
 
+QUESTION = {"id": "q1", "text": "Tell me about a project.", "kind": "behavioural", "skill": None, "keywords": []}
+ANSWER = "I built a dashboard in SQL that cut reporting time by 30%."
+
+
 def add_interview(ctx: AppContext, user: Actor, overall: int, *, at: datetime | None = None) -> int:
+    """A completed practice interview in the stored shape; its four score columns are all `overall`."""
+    evaluation = evaluate_answer(QUESTION, ANSWER)
     with ctx.db.session() as s:
         interview = Interview(
             user_id=user.id,
             mode="practice",
             status="completed",
             job_title="Data Analyst",
-            questions=[{"id": "q1", "text": "Tell me about a project."}],
-            answers=[{"question_id": "q1", "text": "I built a dashboard in SQL."}],
-            transcript=[
-                {"role": "interviewer", "text": "Tell me about a project."},
-                {"role": "candidate", "text": "I built a dashboard in SQL."},
-            ],
+            questions=[QUESTION],
+            answers=[{"question_id": QUESTION["id"], "text": ANSWER, "skipped": False, "audio": None,
+                      "evaluation": evaluation, "coach": {"feedback": "Add the result.", "tips": []}}],
             created_at=at or utcnow(),
             completed_at=at or utcnow(),
-        )
+        )  # fmt: skip
         s.add(interview)
         s.flush()
         s.add(
@@ -101,7 +109,7 @@ def add_interview(ctx: AppContext, user: Actor, overall: int, *, at: datetime | 
                 communication=overall,
                 job_match=overall,
                 overall=overall,
-                result={"strengths": ["Concise"]},
+                result=score_interview([QUESTION], [evaluation]),
                 created_at=at or utcnow(),
             )
         )

@@ -1,4 +1,4 @@
-"""Cohort dashboard and student drill-down for counselors and admins.
+"""Cohort dashboard and the student drill-down header for counselors and admins.
 
 Figures come from SQL aggregates: one grouped row per student (never every analysis), the latest analysis
 per student for breakdown averages and missing skills, and one row per day for the weekly trend. At 500
@@ -25,11 +25,10 @@ from core.context import AppContext
 from core.db import utcnow
 from core.engine.report import BREAKDOWN, json_path
 from core.errors import AppError, ErrorCode
-from core.models import Analysis, Cohort, CohortMember, Flashcard, Interview, InterviewResult, User, Wallet
+from core.models import Analysis, Cohort, CohortMember, Flashcard, InterviewResult, User, Wallet
 
 HISTOGRAM_BINS = tuple(range(0, 100, 10))  # 0-9, 10-19, ... 90-100
 TOP_SKILLS = 15
-ANALYSES_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -356,30 +355,8 @@ def students_csv(rows: Iterable[StudentRow]) -> str:
 
 
 # --- student drill-down ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnalysisView:
-    id: int
-    created_at: datetime
-    job_title: str
-    cv_filename: str
-    overall_score: int
-    breakdown: dict[str, int]
-
-
-@dataclass(frozen=True)
-class InterviewView:
-    id: int
-    created_at: datetime
-    mode: str
-    status: str
-    job_title: str
-    questions: list[Any]
-    answers: list[Any]
-    transcript: list[Any] | None
-    scores: dict[str, int] | None
-    result: dict[str, Any] | None
+# The header of the counselor's student view; the reports and interviews under it come from the student
+# services (analyses.list_analyses / interviews.list_interviews with student_id=), like the student's own pages.
 
 
 @dataclass(frozen=True)
@@ -389,13 +366,11 @@ class StudentOverview:
     email: str
     last_active_at: datetime | None
     cohorts: list[str]
-    analyses: list[AnalysisView]
-    interviews: list[InterviewView]
     cards_due: int
 
 
 def student_overview(ctx: AppContext, actor: Actor, student_id: int) -> StudentOverview:
-    """A student's analyses (without report JSON: open one with analyses.get_analysis) and interviews, read-only."""
+    """Who the student is, their cohorts and how many flashcards are due; audit-logged for staff."""
     now = utcnow()
     with ctx.db.session() as session:
         require_student_access(session, actor, student_id, purpose="student_overview")
@@ -410,58 +385,9 @@ def student_overview(ctx: AppContext, actor: Actor, student_id: int) -> StudentO
                 .order_by(Cohort.name)
             )
         )
-        columns = [getattr(Analysis, name) for name in BREAKDOWN]
-        analyses = [
-            AnalysisView(a_id, at, title, filename, overall, dict(zip(BREAKDOWN, parts, strict=True)))
-            for a_id, at, title, filename, overall, *parts in session.execute(
-                select(
-                    Analysis.id,
-                    Analysis.created_at,
-                    Analysis.job_title,
-                    Analysis.cv_filename,
-                    Analysis.overall_score,
-                    *columns,
-                )
-                .where(Analysis.user_id == student_id)
-                .order_by(Analysis.created_at.desc(), Analysis.id.desc())
-                .limit(ANALYSES_SHOWN)
+        due = session.scalar(
+            select(func.count(Flashcard.id)).where(
+                Flashcard.user_id == student_id, Flashcard.suspended.is_(False), Flashcard.due <= now
             )
-        ]
-        interviews = [
-            InterviewView(
-                i.id,
-                i.created_at,
-                i.mode,
-                i.status,
-                i.job_title,
-                list(i.questions or []),
-                list(i.answers or []),
-                i.transcript,
-                None
-                if r is None
-                else {
-                    "technical": r.technical,
-                    "communication": r.communication,
-                    "job_match": r.job_match,
-                    "overall": r.overall,
-                },
-                None if r is None else r.result,
-            )
-            for i, r in session.execute(
-                select(Interview, InterviewResult)
-                .outerjoin(InterviewResult, InterviewResult.interview_id == Interview.id)
-                .where(Interview.user_id == student_id)
-                .order_by(Interview.created_at.desc(), Interview.id.desc())
-            )
-        ]
-        due = (
-            session.scalar(
-                select(func.count(Flashcard.id)).where(
-                    Flashcard.user_id == student_id, Flashcard.suspended.is_(False), Flashcard.due <= now
-                )
-            )
-            or 0
         )
-        return StudentOverview(
-            user.id, user.name, user.email, user.last_active_at, cohorts, analyses, interviews, int(due)
-        )
+        return StudentOverview(user.id, user.name, user.email, user.last_active_at, cohorts, int(due or 0))

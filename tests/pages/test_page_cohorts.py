@@ -83,6 +83,10 @@ def test_counselor_finds_weakest_student_leaves_note_student_reads_it(open_app, 
     assert not at.exception
     assert not at.error
     assert any("Role compatibility 25 / 100" in m.value for m in at.markdown)
+    # The interview tab is the student's own interview view (core.ui.interview_view), read-only.
+    assert at.selectbox(key="student_interview").value is not None
+    assert {"Overall": "60", "Technical": "60"}.items() <= {m.label: m.value for m in at.metric}.items()
+    assert any(e.label.startswith("Question 1: Tell me about a project.") for e in at.expander)
     at.text_area[0].input("Focus on SQL: add one project with a query you wrote.")
     next(b for b in at.button if b.label == "Save note").click().run()
     assert not at.exception

@@ -9,6 +9,7 @@ from core.access import Role
 from core.coaching import cohorts, dashboard, notes
 from core.errors import AppError, ErrorCode
 from core.models import AuditLog, CohortMember, Job
+from core.student import analyses, interviews
 from tests.cohort_data import add_analysis
 
 
@@ -114,11 +115,12 @@ def test_counselor_of_a_cannot_open_student_of_b(ctx, two_cohorts):
 def test_access_ends_when_the_student_leaves(ctx, two_cohorts):
     t = two_cohorts
     add_analysis(ctx, t["student_a"], 40, ["sql"])
-    assert len(dashboard.student_overview(ctx, t["counselor_a"], t["student_a"].id).analyses) == 1
+    assert len(analyses.list_analyses(ctx, t["counselor_a"], student_id=t["student_a"].id)) == 1
     cohorts.leave_cohort(ctx, t["student_a"], t["a"].id)
-    with pytest.raises(AppError) as error:
-        dashboard.student_overview(ctx, t["counselor_a"], t["student_a"].id)
-    assert error.value.code == ErrorCode.PERMISSION_DENIED
+    for read in (dashboard.student_overview, analyses.list_analyses, interviews.list_interviews):
+        with pytest.raises(AppError) as error:
+            read(ctx, t["counselor_a"], t["student_a"].id)
+        assert error.value.code == ErrorCode.PERMISSION_DENIED
     assert dashboard.cohort_dashboard(ctx, t["counselor_a"], t["a"].id).students == []
 
 

@@ -12,6 +12,7 @@ from core.access import Role
 from core.coaching import cohorts, dashboard
 from core.db import utcnow
 from core.models import Wallet
+from core.student import analyses, interviews
 from tests.cohort_data import add_analysis, add_cards, add_interview, set_last_active
 
 
@@ -98,10 +99,13 @@ def test_csv_has_every_student_and_neutralises_formulas(ctx, cohort):
     assert (cy["best_score"], cy["last_active_utc"], cy["score_change"]) == ("", "", "")
 
 
-def test_student_overview_lists_reports_interviews_and_progress(ctx, cohort):
-    overview = dashboard.student_overview(ctx, cohort["counselor"], cohort["ana"].id)
-    assert [a.overall_score for a in overview.analyses] == [70, 40]
-    assert overview.analyses[0].breakdown["keyword_density"] == 70
-    assert len(overview.interviews) == 2 and overview.interviews[0].scores["overall"] in (75, 80)
-    assert overview.interviews[0].transcript[0]["role"] == "interviewer"
-    assert overview.cohorts == ["CS"]
+def test_the_drill_down_reads_the_student_services(ctx, cohort):
+    counselor, ana = cohort["counselor"], cohort["ana"]
+    overview = dashboard.student_overview(ctx, counselor, ana.id)
+    assert (overview.name, overview.cohorts) == ("Ana", ["CS"])
+    reports = analyses.list_analyses(ctx, counselor, student_id=ana.id)
+    assert [a.overall_score for a in reports] == [70, 40]
+    assert analyses.get_analysis(ctx, counselor, reports[0].id).breakdown["keyword_density"] == 70
+    sessions = interviews.list_interviews(ctx, counselor, student_id=ana.id)
+    assert len(sessions) == 2 and sessions[0].overall in (75, 80)
+    assert interviews.get_interview(ctx, counselor, sessions[0].id).answers[0]["text"].startswith("I built")
