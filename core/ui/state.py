@@ -36,13 +36,23 @@ def get_ctx() -> AppContext:
     return _context(Settings().model_dump_json())
 
 
+ACTIVE_RECORDED_KEY = "last_active_recorded"
+
+
 def signed_in_actor() -> Actor | None:
-    """The signed-in user, re-read from the database so role changes and deletions apply at once."""
+    """The signed-in user, re-read from the database so role changes and deletions apply at once.
+
+    The first signed-in run of a session records the user as active, whatever the way in (password,
+    remember-me cookie, SSO): the cohort dashboard's "last active" must not depend on typing a password.
+    """
     if not st.session_state.get("authentication_status"):
         return None
     email = st.session_state.get("username")
     actor = users.load_actor_by_email(get_ctx(), email) if email else None
     st.session_state["actor"] = actor
+    if actor is not None and st.session_state.get(ACTIVE_RECORDED_KEY) != actor.id:
+        users.touch(get_ctx(), actor)
+        st.session_state[ACTIVE_RECORDED_KEY] = actor.id
     return actor
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -105,3 +107,38 @@ def test_deleted_user_is_signed_out_on_next_run(open_app, make_user, app_env):
         s.delete(s.get(User, student.id))
     at.run()
     assert [t.value for t in at.title] == ["InterviewPrep"]
+
+
+def test_every_session_counts_as_activity_once_whatever_the_way_in(open_app, make_user, app_env):
+    """The remember-me cookie (like SSO) signs a session in without the password form, leaving exactly the
+    session state open_app presets; the first run of the session must record the student as active."""
+    from core.coaching import cohorts, dashboard
+    from core.db import utcnow
+    from core.models import User
+
+    counselor, student = make_user(Role.COUNSELOR), make_user()
+    cohort = cohorts.create_cohort(app_env, counselor, name="CS")
+    cohorts.join_cohort(app_env, student, cohort.invite_code, consent=True)
+    long_ago = utcnow() - timedelta(days=30)
+
+    def set_last_active(when: datetime) -> None:
+        with app_env.db.session() as s:
+            s.get(User, student.id).last_active_at = when
+
+    def last_active() -> datetime | None:
+        with app_env.db.session() as s:
+            return s.get(User, student.id).last_active_at
+
+    set_last_active(long_ago)
+    board = dashboard.cohort_dashboard(app_env, counselor, cohort.id)
+    assert board.headline.active_7d == 0 and len(dashboard.filter_students(board.students, inactive_days=14)) == 1
+
+    at = open_app(student)
+    assert not at.exception
+    assert last_active() > utcnow() - timedelta(minutes=1)
+    board = dashboard.cohort_dashboard(app_env, counselor, cohort.id)
+    assert board.headline.active_7d == 1 and dashboard.filter_students(board.students, inactive_days=14) == []
+
+    set_last_active(long_ago)
+    at.run()  # the same session again: recorded once per session, not on every click
+    assert last_active() == long_ago
