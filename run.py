@@ -2,7 +2,8 @@
 """The project's two commands, needing only Python 3.11+:
 
     python3 run.py         install into .venv, migrate, seed demo data when the database is empty, start the app
-    python3 run.py test    install dev dependencies into .venv, run ruff and the whole test suite
+    python3 run.py test    install dev dependencies into .venv, then ruff, the import contracts (lint-imports),
+                           mypy and the whole test suite; the first that fails stops the command
 
 Extra arguments after `test` go to pytest (e.g. `python3 run.py test -k wallet`).
 """
@@ -62,6 +63,8 @@ def serve() -> None:
 def test(pytest_args: list[str]) -> None:
     ensure_venv(ROOT / "requirements-dev.txt")
     run(PYTHON, "-m", "ruff", "check", ".")
+    run(PYTHON.parent / "lint-imports")  # the contracts in pyproject.toml: the engine stays pure, layers hold
+    run(PYTHON, "-m", "mypy")  # files and options in pyproject.toml
     run(PYTHON, "-m", "pytest", "-n", "auto", "--dist", "loadfile", *pytest_args)
 
 

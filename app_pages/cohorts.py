@@ -105,8 +105,9 @@ with tabs[0]:
                 mime="text/csv", icon=":material/download:", on_click="ignore", key="students_csv",
             )  # fmt: skip
             if rows:
-                pick = st.selectbox("Open a student", [r.user_id for r in rows], key="open_student",
-                                    format_func={r.user_id: f"{r.name} ({r.email})" for r in rows}.get)  # fmt: skip
+                labels = {r.user_id: f"{r.name} ({r.email})" for r in rows}
+                pick = st.selectbox("Open a student", list(labels), key="open_student",
+                                    format_func=lambda i: labels[i])  # fmt: skip
                 if st.button("Open student view", icon=":material/person_search:", key="open_student_button"):
                     st.switch_page("app_pages/student.py", query_params={"student": str(pick)})
 

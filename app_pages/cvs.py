@@ -14,6 +14,7 @@ from core.ui.state import current_actor, get_ctx
 actor = current_actor()
 ctx = get_ctx()
 state = st.session_state
+NO_CV = 0  # row ids start at 1: "no CV chosen" in the session keys below
 state.setdefault("cv_upload_round", 0)  # bumped after a successful upload to empty the uploader
 
 st.title("My CVs")
@@ -90,7 +91,7 @@ for record in records:
         right.button("Open", key=f"cv_open_{record.id}", on_click=select_cv, args=(record.id,))
 
 by_id = {record.id: record for record in records}
-selected = by_id.get(state.get("cv_selected")) or records[0]
+selected = by_id.get(state.get("cv_selected", NO_CV)) or records[0]
 
 st.divider()
 st.subheader(plain(selected.filename))
@@ -138,7 +139,7 @@ def confirm_delete(record: cvs.CVRecord) -> None:
         st.rerun()
 
 
-if (pending := by_id.get(state.get("cv_confirm_delete"))) is not None:
+if (pending := by_id.get(state.get("cv_confirm_delete", NO_CV))) is not None:
     confirm_delete(pending)
 
 structured_tab, text_tab = st.tabs(["What we read", "Extracted text"])

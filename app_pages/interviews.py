@@ -132,7 +132,7 @@ def practice_view(record: InterviewRecord) -> None:
                    icon=":material/flag:"):  # fmt: skip
         with user_errors():
             finished = interviews.finish(ctx, actor, record.id)
-            flash(f"Interview complete: {finished.result['overall']} / 100 overall.")
+            flash(f"Interview complete: {finished.overall} / 100 overall.")
             st.rerun()
     right.button("Leave and resume later", key="iv_leave", on_click=close_interview, icon=":material/pause:")
 

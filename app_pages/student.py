@@ -27,7 +27,9 @@ def pick_student() -> None:
         return
     names = {c.id: c.name for c in mine}
     left, right = st.columns(2)
-    cohort_id = left.selectbox("Cohort", list(names), format_func=names.get, key="student_view_cohort")
+    cohort_id = left.selectbox("Cohort", list(names), format_func=lambda i: names[i], key="student_view_cohort")
+    if cohort_id is None:
+        return
     people = {p.id: p for p in cohorts.list_students(ctx, actor, cohort_id)}
     if not people:
         right.caption("No students in this cohort yet.")

@@ -102,7 +102,8 @@ def render_pending() -> None:
     for checkout in pending:
         with st.container(border=True):
             st.markdown(f"Waiting for payment: **{checkout.credits} credits**")
-            st.link_button("Pay on Razorpay", checkout.checkout_url, type="primary", icon=":material/open_in_new:")
+            if checkout.checkout_url:
+                st.link_button("Pay on Razorpay", checkout.checkout_url, type="primary", icon=":material/open_in_new:")
     if pending and st.button("I have paid: check now", key="check_payments"):
         st.session_state.pop("wallet_reconciled", None)
         st.rerun()
@@ -117,9 +118,10 @@ def render_history() -> None:
     st.subheader("Transaction history")
     left, right = st.columns(2)
     kinds = left.multiselect(
-        "Type", ledger.KINDS, format_func=KIND_LABELS.get, key="ledger_kinds", placeholder="All types"
+        "Type", ledger.KINDS, format_func=lambda kind: KIND_LABELS.get(kind, kind), key="ledger_kinds",
+        placeholder="All types",
     )
-    start, end = date_range(right.date_input("Dates (UTC)", value=(), key="ledger_dates"))
+    start, end = date_range(right.date_input("Dates (UTC)", value=[], key="ledger_dates"))
     with user_errors():
         entries = ledger.ledger(ctx, actor, kinds=kinds or None, start=start, end=end)
         if not entries:

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Delete, Engine, Update, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import PROJECT_ROOT
@@ -16,6 +17,14 @@ from core.config import PROJECT_ROOT
 def utcnow() -> datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def rows_affected(session: Session, statement: Delete | Update) -> int:
+    """Run a DELETE or UPDATE and say how many rows it changed.
+
+    Such a statement returns a CursorResult, but Session.execute is typed as returning a plain Result.
+    """
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -17,7 +17,7 @@ from core.access import Actor, Role, require_role
 from core.accounts import privacy
 from core.accounts.users import hash_password, password_problems
 from core.context import AppContext
-from core.db import utcnow
+from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
 from core.models import AuditLog, CohortMember, User
 
@@ -113,7 +113,7 @@ def set_role(ctx: AppContext, actor: Actor, user_id: int, role: Role) -> None:
         stale = delete(CohortMember).where(CohortMember.user_id == user_id)
         if fitting:
             stale = stale.where(CohortMember.member_role != fitting)
-        removed = session.execute(stale).rowcount
+        removed = rows_affected(session, stale)
         audit.record(
             session,
             actor_id=actor.id,

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.access import Actor
 from core.context import AppContext
-from core.db import utcnow
+from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
 from core.models import (
     CV,
@@ -136,7 +136,7 @@ def export_user_data(ctx: AppContext, actor: Actor) -> bytes:
 def erase_user(session: Session, user_id: int, *, by: Actor) -> list[str]:
     """Delete the user and (by cascade) everything they own; returns the storage keys to remove after commit."""
     keys = [key for _, key in _stored_files(session, user_id)]
-    if not session.execute(delete(User).where(User.id == user_id)).rowcount:
+    if not rows_affected(session, delete(User).where(User.id == user_id)):
         raise AppError(ErrorCode.NOT_FOUND, "We could not find that account.")
     audit.record(
         session,

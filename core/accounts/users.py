@@ -92,6 +92,7 @@ def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
     Raises INVALID_CREDENTIALS (same message whether or not the email exists) or ACCOUNT_LOCKED.
     """
     settings = ctx.settings
+    locked_until: datetime | None = None  # set when this failure locks the account
     with ctx.db.session() as session:
         user = session.scalar(
             select(User).where(User.email == normalise_email(email)).with_for_update()
@@ -105,15 +106,14 @@ def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
         if not verify_password(password, user.password_hash):
             user.failed_attempts = (0 if user.locked_until else user.failed_attempts) + 1
             user.locked_until = None
-            locked = user.failed_attempts >= settings.lockout_max_attempts
-            if locked:
-                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
+            if user.failed_attempts >= settings.lockout_max_attempts:
+                user.locked_until = locked_until = now + timedelta(minutes=settings.lockout_minutes)
                 audit.record(session, actor_id=None, action="user.locked", subject_user_id=user.id)
         else:
             user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
             return actor_of(user)
-    if locked:
-        raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(user.locked_until, now))
+    if locked_until:
+        raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(locked_until, now))
     raise AppError(ErrorCode.INVALID_CREDENTIALS)
 
 

@@ -40,8 +40,8 @@ def build_provider(settings: Settings) -> Provider:
         key = settings.ai_api_key or settings.mistral_api_key
         if not key:
             return NoModel(name, "Mistral is selected but neither AI_API_KEY nor MISTRAL_API_KEY is set.")
-        client = mistral.build_client(settings, key, settings.ai_base_url or settings.mistral_base_url)
-        return mistral.MistralProvider(client, model, settings.ai_timeout_seconds)
+        mistral_client = mistral.build_client(settings, key, settings.ai_base_url or settings.mistral_base_url)
+        return mistral.MistralProvider(mistral_client, model, settings.ai_timeout_seconds)
     key = settings.ai_api_key or KEYLESS_PROVIDERS.get(name)
     if not key:
         return NoModel(name, f"{label(name)} is selected but AI_API_KEY is not set.")

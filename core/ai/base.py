@@ -43,7 +43,10 @@ T = TypeVar("T", bound=BaseModel)
 class Provider(Protocol):
     """A language model backend."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The provider's key in settings ("openai", "mistral", "local" …)."""
+        ...
 
     def complete(self, prompt_name: str, variables: Mapping[str, Any], schema: type[T]) -> T:
         """Render the prompt, ask the model, and return its answer validated as `schema`.

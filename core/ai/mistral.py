@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import httpx2
 from mistralai.client import Mistral
 from mistralai.client.errors import MistralError, NoResponseError
+from mistralai.client.models import SystemMessage, UserMessage
 from mistralai.client.utils import BackoffStrategy, RetryConfig
 from pydantic import BaseModel
 
@@ -57,10 +58,11 @@ class MistralProvider:
 
     def complete(self, prompt_name: str, variables: Mapping[str, Any], schema: type[T]) -> T:
         system, user = prompts.render(prompt_name, variables)
+        messages: list[SystemMessage | UserMessage] = [SystemMessage(content=system), UserMessage(content=user)]
         try:
             response = self._client.chat.complete(
                 model=self.model,
-                messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                messages=messages,
                 response_format={
                     "type": "json_schema",
                     "json_schema": {
@@ -75,7 +77,8 @@ class MistralProvider:
         if not response.choices:
             raise InvalidAnswer(self.name, "no choices")
         choice = response.choices[0]
-        return parse_answer(self.name, _text(choice.message.content), choice.finish_reason, schema)
+        content = choice.message.content if choice.message else None
+        return parse_answer(self.name, _text(content), choice.finish_reason, schema)
 
     def ping(self) -> int:
         return count_models(self._client)

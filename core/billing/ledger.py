@@ -288,11 +288,13 @@ def run_paid(
     if price == 0:
         return action(Charge(id=None, user_id=actor.id, amount=0, balance_after=balance(ctx, actor)))
     paid = charge(ctx, actor, price, reason, ref_type=ref_type, ref_id=ref_id)
+    charge_id = paid.id
+    assert charge_id is not None  # a paid charge always has its ledger row
     try:
         return action(paid)
     except BaseException:  # also an interrupted run: the work did not complete, so the credit goes back
         try:
-            refund(ctx, actor, paid.id, f"Refund: {reason} did not complete")
+            refund(ctx, actor, charge_id, f"Refund: {reason} did not complete")
         except Exception:
             log.exception("could not refund charge %s", paid.id)
         raise

@@ -146,6 +146,8 @@ def _settle(ctx: AppContext, payment_id: int, status: PaymentStatus) -> Purchase
 
     def work(session: Session) -> PurchaseResult:
         payment = session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())
+        if payment is None:
+            raise AppError(ErrorCode.NOT_FOUND, "We could not find that payment.")
         if payment.status == "paid":  # another tab or a second visit of the return URL got here first
             return _result(payment, credited_now=False)
         if status.state != "paid":

@@ -19,7 +19,7 @@ from core import audit
 from core.access import Actor, Role, require_role
 from core.config import Settings
 from core.context import AppContext
-from core.db import utcnow
+from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
 from core.models import Cohort, CohortMember, Job, User
 
@@ -288,13 +288,14 @@ def _remove_member(
 ) -> None:
     """Delete one membership and audit-log it in the same transaction; NOT_FOUND if there was none."""
     with ctx.db.session() as session:
-        gone = session.execute(
+        gone = rows_affected(
+            session,
             delete(CohortMember).where(
                 CohortMember.cohort_id == cohort_id,
                 CohortMember.user_id == user_id,
                 CohortMember.member_role == member_role,
-            )
-        ).rowcount
+            ),
+        )
         if not gone:
             raise AppError(ErrorCode.NOT_FOUND, not_member)
         audit.record(
@@ -457,7 +458,9 @@ def cohort_jobs(ctx: AppContext, actor: Actor, cohort_id: int | None = None) -> 
             require_cohort_staff(session, actor, cohort_id)
             query = query.where(Job.cohort_id == cohort_id)
         return [
-            PublishedJob(j.id, j.cohort_id, j.title, j.company, j.text, j.created_at) for j in session.scalars(query)
+            PublishedJob(j.id, j.cohort_id, j.title, j.company, j.text, j.created_at)
+            for j in session.scalars(query)
+            if j.cohort_id is not None  # the query keeps cohort jobs only; the column is nullable for own jobs
         ]
 
 

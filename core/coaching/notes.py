@@ -52,11 +52,13 @@ def add_note(
         raise AppError(ErrorCode.INVALID_INPUT, f"Keep notes under {MAX_NOTE_CHARS} characters.")
     with ctx.db.session() as session:
         require_student_access(session, actor, student_id, purpose="notes")
-        for model, target_id in ((Analysis, analysis_id), (Interview, interview_id)):
-            if target_id is not None:
-                target = session.get(model, target_id)
-                if target is None or target.user_id != student_id:
-                    raise AppError(ErrorCode.NOT_FOUND, "That report does not belong to this student.")
+        targets: list[Analysis | Interview | None] = []
+        if analysis_id is not None:
+            targets.append(session.get(Analysis, analysis_id))
+        if interview_id is not None:
+            targets.append(session.get(Interview, interview_id))
+        if any(target is None or target.user_id != student_id for target in targets):
+            raise AppError(ErrorCode.NOT_FOUND, "That report does not belong to this student.")
         note = Note(
             author_id=actor.id, student_id=student_id, analysis_id=analysis_id, interview_id=interview_id, body=body
         )

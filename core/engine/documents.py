@@ -250,10 +250,10 @@ def _extract_docx(data: bytes) -> ExtractedDocument:
     has_tables = bool(document.element.body.findall(qn("w:tbl")))
     lines.extend(_docx_block_lines(document.element.body))
     for section in document.sections:
-        for part in (section.footer, section.first_page_footer):
-            if not part.is_linked_to_previous and id(part.part) not in seen_parts:
-                seen_parts.add(id(part.part))
-                lines.extend(_docx_block_lines(part._element))
+        for footer in (section.footer, section.first_page_footer):
+            if not footer.is_linked_to_previous and id(footer.part) not in seen_parts:
+                seen_parts.add(id(footer.part))
+                lines.extend(_docx_block_lines(footer._element))
     return ExtractedDocument(text=_clean_text("\n".join(lines)).strip(), file_type="docx", has_tables=has_tables)
 
 

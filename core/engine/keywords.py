@@ -83,7 +83,7 @@ def salient_terms(text: str, limit: int = 12) -> list[str]:
     names = _proper_nouns(text or "")
     counts = Counter(t for t in _terms(text or "") if not any(w in names for w in t.split()))
     surface: dict[str, str] = {}
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = {}
     for term, tf in sorted(counts.items()):
         key = _key(term)
         idf = math.log((1 + n_docs) / (1 + df.get(key, 0))) + 1.0

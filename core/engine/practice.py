@@ -304,14 +304,14 @@ def _behavioural_questions(resume: Mapping[str, Any], job_terms: list[str], coun
         "afterwards?",
     )
     for index, template in enumerate(templates):
-        entry = entries[index % len(entries)] if entries else None
-        if entry and entry["company"]:
-            where = f"at {entry['company']}" + (f" as {entry['title']}" if entry["title"] else "")
-        elif entry and entry["title"]:
-            where = f"as {entry['title']}"
+        job = entries[index % len(entries)] if entries else None
+        if job and job["company"]:
+            where = f"at {job['company']}" + (f" as {job['title']}" if job["title"] else "")
+        elif job and job["title"]:
+            where = f"as {job['title']}"
         else:
             where = "in a job, a project or your studies"
-        grounding = " ".join([entry["title"], *entry["bullets"]]) if entry else ""
+        grounding = " ".join([job["title"], *job["bullets"]]) if job else ""
         prompts.append((template.format(where=where), grounding))
     questions = []
     for text, grounding in prompts[:count]:
@@ -338,7 +338,7 @@ def _role_questions(
 def evaluate_answer(question: Mapping[str, Any], answer_text: str) -> dict[str, Any]:
     """Feedback for one answer: STAR parts, specifics, keywords, filler words, length — each scored 0–100
     with a sentence that says what to do next."""
-    kind = question.get("kind") if question.get("kind") in KINDS else "role"
+    kind = str(question["kind"]) if question.get("kind") in KINDS else "role"
     expected = _unique(str(k).lower() for k in question.get("keywords") or [])
     text = _normalise(answer_text)
     words = _WORD.findall(text)
@@ -414,7 +414,7 @@ def _length_score(words: int, ideal: tuple[int, int]) -> int:
 
 def _weighted(scores: Mapping[str, int | float | None], weights: Mapping[str, float]) -> int:
     """Weighted mean over the scores that apply (None = not applicable), as an int 0–100."""
-    present = [(scores[name], weight) for name, weight in weights.items() if scores.get(name) is not None]
+    present = [(value, weight) for name, weight in weights.items() if (value := scores.get(name)) is not None]
     total = sum(weight for _, weight in present)
     if not total:
         return 0
@@ -574,7 +574,7 @@ def _summary(
     if level("fluency") >= 90 and level("length") >= 60:  # a few words cannot show fluent speech
         strengths.append("You speak cleanly, with very few filler words.")
     elif 0 <= level("fluency") < 70:
-        fillers = Counter()
+        fillers: Counter[str] = Counter()
         for r in rows:
             fillers.update(r["filler_words"])
         top = [w for w, _ in sorted(fillers.items(), key=_by_count)[:3]]

@@ -100,14 +100,14 @@ def find_periods(line: str, today: date) -> list[Period]:
 def merged_years(periods: list[Period]) -> float:
     """Total years covered by the periods, overlaps counted once, rounded to 2 decimals."""
     total = 0
-    current_start = current_end = None
+    current: tuple[int, int] | None = None  # (start, end) of the run of overlapping periods
     for period in sorted(periods, key=lambda p: p.start):
-        if current_end is None or period.start > current_end:
-            if current_end is not None:
-                total += current_end - current_start
-            current_start, current_end = period.start, period.end
+        if current is None or period.start > current[1]:
+            if current is not None:
+                total += current[1] - current[0]
+            current = (period.start, period.end)
         else:
-            current_end = max(current_end, period.end)
-    if current_end is not None:
-        total += current_end - current_start
+            current = (current[0], max(current[1], period.end))
+    if current is not None:
+        total += current[1] - current[0]
     return round(total / 12, 2)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 _TOKEN = re.compile(r"[^\W_]+|\S")
@@ -46,10 +47,13 @@ class SkillMatch:
     end: int
 
 
+_UNIFY = str.maketrans("’‘–—‐‑", "''----")  # curly quotes and dashes to ASCII
+
+
 def normalize_text(text: str) -> str:
     """NFKC (PDF ligatures), unify quotes and dashes; keeps one character per input character where possible."""
     text = unicodedata.normalize("NFKC", text or "")
-    return text.translate(str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "‐": "-", "‑": "-"}))
+    return text.translate(_UNIFY)
 
 
 def _tokens(text: str) -> list[str]:
@@ -80,7 +84,7 @@ class Taxonomy:
 
     def __init__(self, skills: Iterable[Skill], exact: dict[str, list[str]], blockers: Iterable[str]) -> None:
         self.skills: dict[str, Skill] = {s.name: s for s in skills}
-        self._trie: dict = {}
+        self._trie: dict[str | None, Any] = {}  # token -> child node; None -> the skills ending here
         for skill in self.skills.values():
             exact_lower = {e.lower() for e in exact.get(skill.name, [])}
             names = set(skill.aliases) | ({skill.name} - exact_lower)
@@ -110,6 +114,7 @@ class Taxonomy:
         found: list[SkillMatch] = []
         i, n = 0, len(toks)
         while i < n:
+            node: dict[str | None, Any] | None
             node, j, best = self._trie, i, None
             while j < n:
                 node = node.get(lowered[j])

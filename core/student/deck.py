@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from fsrs import Card, Rating, Scheduler
 from sqlalchemy import Select, case, func, select
@@ -21,6 +21,9 @@ from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
 from core.models import Flashcard, Review
+
+if TYPE_CHECKING:
+    from fsrs.card import CardDict
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 FRONT_MAX, BACK_MAX = 1000, 5000
@@ -151,7 +154,7 @@ def delete_card(ctx: AppContext, actor: Actor, card_id: int) -> None:
         session.delete(_own_card(session, actor, card_id))
 
 
-def _filtered(actor: Actor, job_title: str | None, skill: str | None) -> Select[tuple[Flashcard]]:
+def _filtered(actor: Actor, job_title: str | None, skill: str | None) -> Select[Flashcard]:
     query = select(Flashcard).where(Flashcard.user_id == actor.id)
     if job_title:
         query = query.where(Flashcard.job_title == job_title)
@@ -214,7 +217,7 @@ def filters(ctx: AppContext, actor: Actor) -> tuple[list[str], list[str]]:
             select(Flashcard.skill).where(Flashcard.user_id == actor.id, Flashcard.skill.is_not(None))
             .distinct().order_by(Flashcard.skill)
         ).all()
-    return list(jobs), list(skills)
+    return [job for job in jobs if job is not None], [skill for skill in skills if skill is not None]
 
 
 def review(ctx: AppContext, actor: Actor, card_id: int, grade: Grade, now: datetime | None = None) -> datetime:
@@ -224,8 +227,10 @@ def review(ctx: AppContext, actor: Actor, card_id: int, grade: Grade, now: datet
         card = _own_card(session, actor, card_id)
         if card.suspended:
             raise AppError(ErrorCode.INVALID_INPUT, "This card is suspended; unsuspend it to review it.")
-        scheduled, log = SCHEDULER.review_card(Card.from_dict(card.fsrs_card), Rating(int(grade)), moment)
-        card.fsrs_card, card.due = scheduled.to_dict(), _naive(scheduled.due)
+        # The column holds what Card.to_dict wrote (a CardDict), stored as plain JSON.
+        state = cast("CardDict", card.fsrs_card)
+        scheduled, log = SCHEDULER.review_card(Card.from_dict(state), Rating(int(grade)), moment)
+        card.fsrs_card, card.due = dict(scheduled.to_dict()), _naive(scheduled.due)
         session.add(Review(user_id=actor.id, flashcard_id=card.id, rating=int(grade), reviewed_at=_naive(moment),
                            review_log=log.to_dict()))
         return card.due

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -163,14 +164,14 @@ def _inputs(ctx: AppContext, actor: Actor, cv_id: int | None, job_id: int | None
         job = jobs.readable(session, actor, job_id) if job_id is not None else None
         resume = dict(cv.parsed or {})
         name = str(resume.get("name") or actor.name or "").strip()
-        base = {"cv_id": cv.id, "cv_filename": cv.filename, "resume": resume, "candidate_name": name}
+        with_cv = partial(_Inputs, cv.id, cv.filename, resume, name)
         if job is None:
-            latest = next(iter(resume.get("experience") or []), {})
+            latest: dict[str, Any] = next(iter(resume.get("experience") or []), {})
             title = str(latest.get("title") or "").strip()
             skills = [str(s) for s in (resume.get("skills") or [])[:NO_JOB_SKILLS]]
-            return _Inputs(**base, job_id=None, job_title=title, job_text="", required=skills, keywords=[])
+            return with_cv(job_id=None, job_title=title, job_text="", required=skills, keywords=[])
         jd = parse_jd(job.text)
-        return _Inputs(**base, job_id=job.id, job_title=job.title or jd.title, job_text=job.text,
+        return with_cv(job_id=job.id, job_title=job.title or jd.title, job_text=job.text,
                        required=jd.required_skills, keywords=[*jd.preferred_skills, *jd.keywords])  # fmt: skip
 
 
