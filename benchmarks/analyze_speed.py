@@ -54,7 +54,7 @@ def main() -> None:
     jd = parse_jd(jds[0])
     started = time.perf_counter()
     ranked = sorted(
-        (report_for_job(parse_resume(t), t, jd)["ats_score"]["overall_score"] for t in (texts * size)[:size]),
+        (report_for_job(parse_resume(t), t, jd).ats_score.overall_score for t in (texts * size)[:size]),
         reverse=True,
     )
     elapsed = time.perf_counter() - started

@@ -104,7 +104,7 @@ def main() -> None:
         if pair["resume"] in resumes:
             resume, text, layout = resumes[pair["resume"]]
             report = report_for_job(resume, text, jds[pair["jd"]], layout)
-            scores[(pair["resume"], pair["jd"])] = report["ats_score"]["overall_score"]
+            scores[(pair["resume"], pair["jd"])] = report.ats_score.overall_score
     print(f"{'JD':36} {'strong-vs-weak':>15} {'strong-vs-partial':>18}")
     all_sw, all_sp = [], []
     for jd_name in sorted(jds):
