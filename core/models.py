@@ -64,6 +64,22 @@ class User(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class ApiToken(Base):
+    """A personal API token: only its SHA-256 is stored; the token itself is shown once when created."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class Cohort(Base):
     __tablename__ = "cohorts"
 
@@ -307,6 +323,8 @@ class Interview(Base):
     provider: Mapped[str] = mapped_column(String(40), nullable=False, default="local")
     conversation_id: Mapped[str | None] = mapped_column(String(120))
     conversation_url: Mapped[str | None] = mapped_column(Text)
+    # The secret in this conversation's Tavus callback_url (/webhooks/tavus/{token}); unguessable, per interview.
+    callback_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     credits_charged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
     created_at: Mapped[datetime] = created_at_column()

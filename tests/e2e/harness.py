@@ -95,7 +95,8 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 @dataclass
 class AppServer:
-    """`streamlit run app.py` as a subprocess on a free loopback port; its output goes to `log_path`."""
+    """`streamlit run server.py` (the app and its HTTP API, as deployed) as a subprocess on a free loopback
+    port; its output goes to `log_path`."""
 
     env: dict[str, str]
     log_path: Path
@@ -112,7 +113,7 @@ class AppServer:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",
             "--server.headless",
             "true",
             "--server.port",
