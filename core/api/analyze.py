@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
@@ -88,9 +88,9 @@ async def analyze_resume(request: Request, ctx: AppContext, limiter: RateLimiter
         form = await request.form()
     except _TooLarge:
         return too_large
-    except (MultiPartException, ClientDisconnect, ValueError) as exc:
+    except (HTTPException, ClientDisconnect) as exc:  # Request.form() reports a malformed body as a 400
         return responses.failure(400, str(ErrorCode.INVALID_INPUT), "Send a multipart/form-data body.",
-                                 {"reason": str(exc)[:200]})  # fmt: skip
+                                 {"reason": str(getattr(exc, "detail", "") or exc)[:200]})  # fmt: skip
     resume, jd, title = form.get("resume"), form.get("job_description"), form.get("job_title")
     if not isinstance(resume, UploadFile):
         return responses.failure(400, responses.MISSING_FILE, "Attach the CV as the file field `resume`.")
