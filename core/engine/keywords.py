@@ -115,3 +115,8 @@ def stem_index(text: str) -> tuple[set[str], str]:
     """Stem set and padded stem sequence of a CV text, computed once per CV."""
     words = [stem(w) for w in _WORD.findall((text or "").lower())]
     return set(words), " " + " ".join(words) + " "
+
+
+def warm() -> None:
+    """Load the keyword background once, at server start (see core/ui/warmup.py)."""
+    _background()
