@@ -13,7 +13,11 @@ import logging
 import time
 from pathlib import Path
 
+from streamlit.runtime.scriptrunner_utils import script_run_context
+
 log = logging.getLogger(__name__)
+# Libraries that touch st.session_state at import (streamlit-authenticator) warn once per call outside a script run.
+SCRIPT_CONTEXT_LOG = logging.getLogger(script_run_context.__name__)
 PAGES_DIR = Path(__file__).resolve().parents[2] / "app_pages"
 ENTRY_SCRIPT = PAGES_DIR.parent / "app.py"
 
@@ -59,7 +63,12 @@ def _load_shared_data() -> None:
 def warm_up() -> float:
     """Import every page's modules and load the shared data; returns the seconds it took."""
     started = time.perf_counter()
-    loaded = _import_pages()
+    quiet = logging.Filter("nothing")  # a filter survives Streamlit resetting its loggers' levels
+    SCRIPT_CONTEXT_LOG.addFilter(quiet)
+    try:
+        loaded = _import_pages()
+    finally:
+        SCRIPT_CONTEXT_LOG.removeFilter(quiet)
     _load_shared_data()
     took = time.perf_counter() - started
     log.info("warm-up: %d modules and the engine's shared data loaded in %.2f s", loaded, took)
