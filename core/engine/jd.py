@@ -73,6 +73,11 @@ class JobDescription:
     keywords: list[str]
     text: str = field(repr=False, default="")
     evidence: dict[str, str] = field(default_factory=dict)  # skill -> the JD line that asked for it
+    wording: dict[str, str] = field(default_factory=dict)  # skill -> how the JD writes it ("Postgres")
+
+    def surface(self, skill: str) -> str:
+        """The JD's own word for a canonical skill (the canonical name when the JD did not name it)."""
+        return self.wording.get(skill, skill)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,11 +102,15 @@ def parse_jd(text: str) -> JobDescription:
     structured = any(kind in ("required", "preferred") for kind, _ in blocks)
     required: dict[str, str] = {}
     preferred: dict[str, str] = {}
+    wording: dict[str, str] = {}
     for kind, line in blocks:
         if kind == "ignore" or not line or _is_degree_line(line):
             continue  # a degree line names fields of study ("Psychology"), not skills
         for clause in _CLAUSE.split(line):  # "must have SEO; HubSpot is a bonus" holds two verdicts
-            names = [m.skill for m in find_skills(clause)]
+            found = find_skills(clause)
+            for m in found:
+                wording.setdefault(m.skill, m.surface)
+            names = [m.skill for m in found]
             if not names:
                 continue
             if _line_target(kind, clause, structured) == "required":
@@ -121,10 +130,19 @@ def parse_jd(text: str) -> JobDescription:
         preferred_skills=sorted(preferred),
         min_years=_min_years([ln for kind, ln in blocks if kind != "ignore"], qual_lines),
         degree_required=_degree([ln for kind, ln in blocks if kind in ("required", "other")] if structured else lines),
-        keywords=keywords.salient_terms("\n".join(ln for kind, ln in blocks if kind not in ("ignore", "title"))),
+        keywords=_keywords(title, blocks),
         text=text or "",
         evidence={**preferred, **required},
+        wording=wording,
     )
+
+
+def _keywords(title: str, blocks: list[tuple[str, str]]) -> list[str]:
+    """The title's own terms (those that are not skills), then the distinctive phrases of the posting."""
+    body = keywords.salient_terms("\n".join(ln for kind, ln in blocks if kind not in ("ignore", "title")))
+    skills_in_title = {w for m in find_skills(title) for w in m.surface.lower().split()}
+    from_title = [t for t in keywords.title_terms(title) if t not in skills_in_title]
+    return list(dict.fromkeys(from_title + [k for k in body if k not in from_title]))
 
 
 def _title(lines: list[str]) -> str:

@@ -39,7 +39,7 @@ PART_WEIGHTS: dict[str, dict[str, float]] = {
     # Role compatibility: the recruiter's question "is this the right person", no format.
     "role_compatibility": {"required": 0.45, "preferred": 0.10, "title": 0.20, "years": 0.15, "education": 0.10},
 }
-KEYWORD_FULL_MARKS = 0.6  # finding 60% of the salient JD terms already reads as a well-targeted CV
+KEYWORD_FULL_MARKS = 0.6  # using 60% of the job's terms (skills + key phrases) reads as a well-targeted CV
 PREVIEW_CHARS = 600
 
 
@@ -55,6 +55,9 @@ class _Facts:
     pref_miss: list[str]
     kw_hit: list[str]
     kw_miss: list[str]
+    kw_lines: dict[str, str]  # keyword -> the CV line that uses it
+    skill_terms_hit: list[str]  # the JD's hard skills in its own wording, found in the CV (by any alias)
+    skill_terms_miss: list[str]
     years: float
     degree: str
     title_sim: float
@@ -119,6 +122,7 @@ def report_for_job(
         "missing_skills": facts.req_miss + facts.pref_miss,
         "matching_keywords": facts.kw_hit,
         "missing_keywords": facts.kw_miss,
+        "keyword_evidence": facts.kw_lines,
         "experience_match": {
             "required_years": jd.min_years,
             "candidate_years": round(facts.years, 1),
@@ -146,8 +150,10 @@ def report_for_job(
 
 def _facts(resume: dict[str, Any], cv_text: str, jd: JobDescription) -> _Facts:
     cv_skills = set(resume.get("skills") or [])
-    stems, stem_text = keywords.stem_index(cv_text)
-    kw_hit = [k for k in jd.keywords if keywords.contains_term(stems, stem_text, k)]
+    index = keywords.cv_index(cv_text)
+    kw_lines = {k: line for k in jd.keywords if (line := index.find(k))}
+    kw_hit = [k for k in jd.keywords if k in kw_lines]
+    hard = [s for s in jd.required_skills + jd.preferred_skills if (info := skill_info(s)) and info.kind == "hard"]
     exp_text = "\n".join(
         " ".join([j.get("title") or "", *(j.get("bullets") or [])]) for j in resume.get("experience") or []
     )
@@ -162,6 +168,9 @@ def _facts(resume: dict[str, Any], cv_text: str, jd: JobDescription) -> _Facts:
         pref_miss=[s for s in jd.preferred_skills if s not in cv_skills],
         kw_hit=kw_hit,
         kw_miss=[k for k in jd.keywords if k not in kw_hit],
+        kw_lines=kw_lines,
+        skill_terms_hit=[jd.surface(s) for s in hard if s in cv_skills],
+        skill_terms_miss=[jd.surface(s) for s in hard if s not in cv_skills],
         years=float(resume.get("years_experience") or 0.0),
         degree=resume.get("highest_degree") or "none",
         title_sim=title_sim,
@@ -207,8 +216,9 @@ def _parts(
     req_cov, pref_cov = _coverages(f)
     sw = PART_WEIGHTS["skills_match"]
     skills = round(100 * (sw["required"] * req_cov + sw["preferred"] * pref_cov))
-    n_kw = len(f.kw_hit) + len(f.kw_miss)
-    kw = round(100 * min(1.0, len(f.kw_hit) / n_kw / KEYWORD_FULL_MARKS)) if n_kw else skills
+    n_kw_hit = len(f.kw_hit) + len(f.skill_terms_hit)
+    n_kw = n_kw_hit + len(f.kw_miss) + len(f.skill_terms_miss)
+    kw = round(100 * min(1.0, n_kw_hit / n_kw / KEYWORD_FULL_MARKS)) if n_kw else skills
     ew = PART_WEIGHTS["experience_relevance"]
     in_exp = len(f.skills_in_experience) / len(f.jd.required_skills) if f.jd.required_skills else req_cov
     experience = round(
@@ -237,9 +247,14 @@ def _parts(
         "keyword_density": {
             "found": f.kw_hit,
             "missing": f.kw_miss,
-            "formula": f"{len(f.kw_hit)}/{n_kw} salient JD terms found; {KEYWORD_FULL_MARKS:.0%} earns full marks"
+            "skill_terms_found": f.skill_terms_hit,
+            "skill_terms_missing": f.skill_terms_miss,
+            "cv_lines": f.kw_lines,
+            "full_marks_share": KEYWORD_FULL_MARKS,
+            "formula": f"{n_kw_hit}/{n_kw} job terms (skills and key phrases) found;"
+            f" {KEYWORD_FULL_MARKS:.0%} earns full marks"
             if n_kw
-            else "the job has no salient terms beyond skills; mirrors skills_match",
+            else "the job has no terms beyond skills; mirrors skills_match",
         },
         "experience_relevance": {
             "required_years": f.jd.min_years,
