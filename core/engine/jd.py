@@ -138,9 +138,9 @@ def parse_jd(text: str) -> JobDescription:
 
 
 def _keywords(title: str, blocks: list[tuple[str, str]]) -> list[str]:
-    """The title's own terms (those that are not skills), then the distinctive phrases of the posting."""
+    """The title as a CV would echo it (unless it is a skill itself), then the distinctive phrases of the posting."""
     body = keywords.salient_terms("\n".join(ln for kind, ln in blocks if kind not in ("ignore", "title")))
-    skills_in_title = {w for m in find_skills(title) for w in m.surface.lower().split()}
+    skills_in_title = {m.surface.lower() for m in find_skills(title)}
     from_title = [t for t in keywords.title_terms(title) if t not in skills_in_title]
     return list(dict.fromkeys(from_title + [k for k in body if k not in from_title]))
 

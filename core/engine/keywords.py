@@ -52,6 +52,7 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
+_SENIORITY = frozenset(["senior", "junior", "lead", "principal", "staff", "intern", "trainee", "sr", "jr", "ii", "iii"])
 _STOP = _word_list("keyword_stopwords.txt")
 _GENERIC = _word_list("keyword_generic.txt")
 
@@ -196,10 +197,11 @@ def salient_terms(text: str, limit: int = MAX_KEYWORDS) -> list[str]:
 
 
 def title_terms(title: str) -> list[str]:
-    """Words of the job title a CV could echo ("backend", "engineer"), without seniority and brackets."""
-    words = re.findall(r"[a-z][a-z0-9+#-]*[a-z0-9+#]", re.sub(r"\(.*?\)", " ", (title or "").lower()))
-    seniority = {"senior", "junior", "lead", "principal", "staff", "intern", "trainee", "mid", "sr", "jr", "ii", "iii"}
-    return list(dict.fromkeys(w for w in words if w not in seniority | _STOP | _GENERIC))
+    """The job title as a CV would echo it ("backend engineer"): no seniority, brackets or ", team" tail."""
+    head = re.split(r"[,|(]|\s[-–—]\s", (title or "").lower())[0]
+    words = re.findall(r"[a-z][a-z0-9+#/-]*[a-z0-9+#]", head)
+    kept = [w for w in words if w not in _SENIORITY | _STOP]
+    return [" ".join(kept)] if kept else []
 
 
 @dataclass(frozen=True)

@@ -262,6 +262,9 @@ def _parts(
             "closest_title": f.best_title,
             "title_similarity": round(f.title_sim, 2),
             "required_skills_used_in_experience": f.skills_in_experience,
+            "required_skills_not_used_in_experience": [
+                s for s in f.jd.required_skills if s not in f.skills_in_experience
+            ],
             "formula": f"{ew['years']:.0%} years + {ew['title']:.0%} title + {ew['skills_in_experience']:.0%}"
             " required skills shown in experience bullets",
         },

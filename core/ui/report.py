@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.engine.explain import COLUMNS, explain
 from core.student import report_export
 from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
 from core.student.report_export import PART_LABELS, score_colour
@@ -151,9 +152,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
             st.markdown(f"**{card['front']}**  \n{card['back']}")
 
     st.markdown("#### Why these scores")
-    for part in BREAKDOWN:
-        with st.expander(f"{PART_LABELS[part]}: {record.breakdown[part]} / 100"):
-            st.json(evidence.get(part) or {}, expanded=True)
+    for part in explain(report):
+        with st.expander(f"{part.label}: {part.score} / 100 · {part.share:.0%} of the overall score"):
+            st.markdown(part.sentence)
+            if part.rows:
+                st.table([dict(zip(COLUMNS, (r.what, r.counted, r.missing, r.weight), strict=True)) for r in part.rows])
 
     if downloads:
         report_downloads(record, key=key)
