@@ -56,9 +56,15 @@ def _degree(level: str | None) -> str:
     return (level or "none").replace("_", " ")
 
 
+def _named(skills: list[str], covered: dict[str, str]) -> list[str]:
+    """Skills as a student reads them: "orm (covered by hibernate)" when another skill or a title shows it."""
+    return [f"{s} (covered by {covered[s]})" if s in covered else s for s in skills]
+
+
 def _skills(ev: dict[str, Any], weights: dict[str, float]) -> tuple[str, list[Row]]:
-    req_hit, req_miss = ev.get("required_matched") or [], ev.get("required_missing") or []
-    pref_hit, pref_miss = ev.get("preferred_matched") or [], ev.get("preferred_missing") or []
+    covered = ev.get("covered_by") or {}
+    req_hit, req_miss = _named(ev.get("required_matched") or [], covered), ev.get("required_missing") or []
+    pref_hit, pref_miss = _named(ev.get("preferred_matched") or [], covered), ev.get("preferred_missing") or []
     n_req, n_pref = len(req_hit) + len(req_miss), len(pref_hit) + len(pref_miss)
     w_req, w_pref = weights.get("required", 0.75), weights.get("preferred", 0.25)
     bits = [f"{len(req_hit)} of the {n_req} required skills" if n_req else "no required skills are listed"]
@@ -68,10 +74,22 @@ def _skills(ev: dict[str, Any], weights: dict[str, float]) -> tuple[str, list[Ro
         f"Your CV shows {' and '.join(bits)}; required skills carry {_pct(w_req)} of this score and preferred "
         f"ones {_pct(w_pref)}."
     )
-    rows = [
-        Row(f"Required skills ({len(req_hit)} of {n_req})", _list(req_hit), _list(req_miss), _pct(w_req)),
-        Row(f"Preferred skills ({len(pref_hit)} of {n_pref})", _list(pref_hit), _list(pref_miss), _pct(w_pref)),
-    ]
+    soft = set(ev.get("soft_skills") or [])
+    if soft:
+        sentence += " Soft skills (" + ", ".join(sorted(soft)) + ") are listed apart: show them in a bullet's story."
+
+    def split(items: list[str]) -> tuple[list[str], list[str]]:
+        return [i for i in items if i.split(" (")[0] not in soft], [i for i in items if i.split(" (")[0] in soft]
+
+    rows = []
+    for kind, hit, miss, weight, n in (
+        ("Required", req_hit, req_miss, w_req, n_req),
+        ("Preferred", pref_hit, pref_miss, w_pref, n_pref),
+    ):
+        (hard_hit, soft_hit), (hard_miss, soft_miss) = split(hit), split(miss)
+        rows.append(Row(f"{kind} skills ({len(hit)} of {n})", _list(hard_hit), _list(hard_miss), _pct(weight)))
+        if soft_hit or soft_miss:
+            rows.append(Row(f"{kind} soft skills", _list(soft_hit), _list(soft_miss), "within the above"))
     return sentence, rows
 
 

@@ -101,9 +101,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
     st.markdown(f"**Role compatibility {compat['score']} / 100.** {compat['reasoning']}")
 
     st.markdown("#### Skills")
-    st.markdown("**Required** — on your CV: " + chips(skills.get("required_matched", []), "green"))
+    covered = skills.get("covered_by") or {}
+    shown = lambda names: [f"{n} (covered by {covered[n]})" if n in covered else n for n in names]  # noqa: E731
+    st.markdown("**Required** — on your CV: " + chips(shown(skills.get("required_matched", [])), "green"))
     st.markdown("**Required** — missing: " + chips(skills.get("required_missing", []), "red"))
-    st.markdown("**Preferred** — on your CV: " + chips(skills.get("preferred_matched", []), "green"))
+    st.markdown("**Preferred** — on your CV: " + chips(shown(skills.get("preferred_matched", [])), "green"))
     st.markdown("**Preferred** — missing: " + chips(skills.get("preferred_missing", []), "orange"))
 
     exp, edu = analysis["experience_match"], analysis["education_match"]
