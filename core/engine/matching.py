@@ -146,7 +146,7 @@ def report_for_job(
     ats_score = {"overall_score": overall, "breakdown": parts, "evidence": evidence}
     report = {
         "analysis": analysis,
-        "insights": generate_insights(analysis, ats_score, resume, jd.title),
+        "insights": generate_insights(analysis, ats_score, resume, jd.title, cv_text),
         "flashcards": generate_flashcards(jd, resume, analysis),
         "ats_score": ats_score,
         "resume_preview": _preview(cv_text),
