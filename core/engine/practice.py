@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from core.engine.skills import covered_by, find_skills
+
 # --- weights and thresholds (the only place scores are tuned) ------------------------------------------
 
 # Per-answer score by question kind; sub-scores that do not apply (no expected keywords) are left out and
@@ -30,11 +32,11 @@ ANSWER_WEIGHTS: dict[str, dict[str, float]] = {
     "technical": {"star": 0.15, "specificity": 0.25, "keywords": 0.30, "fluency": 0.15, "length": 0.15},
     "role": {"star": 0.15, "specificity": 0.20, "keywords": 0.30, "fluency": 0.15, "length": 0.20},
 }
-# technical: over technical answers (all answers when there are none) — knows the skill, gives specifics.
+# technical: the mean answer score of the technical questions (all answers when there are none), so an
+# answered technical question always counts in its category.
 # communication: over all answers — structured, fluent, right length.
 # job_match: share of the job's expected keywords covered anywhere, plus how well role questions went.
 AXIS_WEIGHTS: dict[str, dict[str, float]] = {
-    "technical": {"keywords": 0.45, "specificity": 0.35, "star": 0.20},
     "communication": {"star": 0.40, "fluency": 0.30, "length": 0.30},
     "job_match": {"coverage": 0.75, "role_answers": 0.25},
     "overall": {"technical": 0.35, "communication": 0.35, "job_match": 0.30},
@@ -98,14 +100,26 @@ STAR_CUES: dict[str, re.Pattern[str]] = {
         r"(?:job|role|position|internship|team|company|year)|during my|back in|last (?:year|summer|semester|"
         r"quarter|month)|in (?:19|20)\d\d|our team|my team|the team was|the company|the client|the customer|"
         r"the project|we were|there was|there were|we had an?|situation|at the time)\b"
+        # Context stated outright: "At Northstar, our team…", "When the checkout failed…", "our 120 store
+        # managers…", "a legacy system of 40 services…".
+        r"|(?:^|[.!?]\s+)(?:at|during|while|when|after|last)\s+\w+"
+        r"|\b(?:our|the)\s+(?:\d[\d,]*\+?\s+)?(?:\w+\s+)?(?:team|company|store|stores|managers|customers|"
+        r"users|clients|system|systems|service|services|product|app|platform|department|office|school|hospital)\b"
+        r"|\b\d[\d,]*\+?\s+(?:\w+\s+){0,2}(?:people|users|customers|managers|engineers|developers|stores|"
+        r"systems|servers|services|teams|staff|employees|clients|students|patients|branches|sites|accounts)\b"
     ),
     "task": re.compile(
         r"\b(?:my (?:task|job|goal|role|responsibility|objective|assignment|challenge) (?:was|is)|i was "
         r"(?:responsible|tasked|asked|assigned|in charge)|responsible for|i needed to|i had to|we needed to|"
         r"we had to|the (?:goal|task|challenge|problem|objective|deadline|aim) was|(?:goal|aim|target) was to|"
-        r"in order to|i wanted to|i was expected to)\b"
+        r"in order to|i wanted to|i was expected to|i was (?:brought|hired|put) in to|so i (?:decided|set out) to|"
+        r"(?:asked|tasked|hired|brought) (?:me|us)(?: in)? to|i took on|i owned|it was (?:my|up to me)|"
+        r"(?:my|our) (?:goal|job|task|aim|mission) (?:was|became))\b"
     ),
-    "action": re.compile(r"\b(?:i(?:'ve| have| had)?\s+" + _ACTION + r"|my approach was|the first thing i did)"),
+    "action": re.compile(
+        r"\b(?:i(?:'ve| have| had)?\s+" + _ACTION + r"|my approach was|the first thing i did|"
+        r"i (?:then |also |first )?(?:\w+ed|built|wrote|ran|led|set up|sat down|met|took|made|put|brought)\b)"
+    ),
     "result": re.compile(
         r"\b(?:as a result|the result|resulted in|result was|which (?:led|meant|helped|allowed|cut|reduced|"
         r"increased|saved|improved)|this (?:led|meant|helped|allowed|cut|reduced|increased|saved|improved)|"
@@ -113,7 +127,8 @@ STAR_CUES: dict[str, re.Pattern[str]] = {
         r"reduced|increased|saved|improved)|i (?:achieved|delivered|learned|learnt)|(?:reduced|increased|"
         r"improved|saved|cut|grew|boosted|doubled|tripled|halved|decreased|raised|lowered|dropped|fell|rose)"
         r"\s+(?:\w+\s+){0,4}?(?:by|from|to)\b|feedback was|(?:was|got) (?:promoted|recognised|recognized|"
-        r"praised|adopted)|lesson)"
+        r"praised|adopted)|lesson|from \S+ (?:\w+ )?to \S+|\bdown to\b|\bup to\b \d|\d+\s?% (?:fewer|less|more|faster)|"
+        r"(?:fell|dropped|rose|went) (?:from|to)\b|no longer|now (?:takes|runs|uses|has|saves))"
     ),
 }
 BEHAVIOURAL_CUE = re.compile(
@@ -268,8 +283,12 @@ def _experience_entries(resume: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _mentions(text: str, terms: Iterable[str]) -> list[str]:
+    """The terms the text uses: literally, under a taxonomy alias ("Postgres" for postgresql), or through a
+    skill that implies it ("Hibernate" for orm)."""
     lowered = text.lower()
-    return [t for t in terms if _term_pattern(t).search(lowered)]
+    named = {m.skill for m in find_skills(text)}
+    named |= set(covered_by(named))
+    return [t for t in terms if t in named or _term_pattern(t).search(lowered)]
 
 
 def _behavioural_questions(resume: Mapping[str, Any], job_terms: list[str], count: int) -> list[dict[str, Any]]:
@@ -497,7 +516,7 @@ def score_interview(questions: Sequence[Mapping[str, Any]], evaluations: Sequenc
     role_answers = sum(r["score"] for r in role_rows) / len(role_rows) if role_rows else None
 
     axes = {
-        "technical": _weighted({n: mean(n, technical_rows) for n in SUB_SCORES}, AXIS_WEIGHTS["technical"]),
+        "technical": round(sum(r["score"] for r in technical_rows) / len(technical_rows)) if technical_rows else 0,
         "communication": _weighted({n: mean(n, rows) for n in SUB_SCORES}, AXIS_WEIGHTS["communication"]),
         "job_match": _weighted({"coverage": coverage, "role_answers": role_answers}, AXIS_WEIGHTS["job_match"]),
     }
