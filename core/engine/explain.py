@@ -184,6 +184,10 @@ def explain(report: dict[str, Any]) -> list[PartExplanation]:
             sentence, rows = _keywords(ev)
         elif part == "experience_relevance":
             sentence, rows = _experience(ev, PART_WEIGHTS[part])
+            per_skill = (report.get("job") or {}).get("skill_years") or {}
+            if per_skill:
+                asked = ", ".join(f"{skill} {years:g}+" for skill, years in per_skill.items())
+                rows.append(Row("Years asked per skill", asked, "—", "shown, not scored"))
         elif part == "education_match":
             sentence, rows = _education(ev)
         else:
