@@ -103,3 +103,13 @@ def test_a_synonym_covers_the_keyword() -> None:
     evaluation = evaluate_answer(question, "I tuned Postgres indexes and mapped the entities with Hibernate.")
     assert evaluation["keywords_covered"] == ["postgresql", "orm"] and not evaluation["keywords_missed"]
     assert not any("Mention" in f for f in evaluation["feedback"])
+
+
+def test_no_question_says_the_cv_lacks_a_skill_it_shows_through_another() -> None:
+    from core.engine.practice import generate_questions
+
+    resume = {"skills": ["hibernate", "java"], "experience": []}
+    questions = generate_questions(resume, "Java Developer", ["orm", "java", "kubernetes"], [])
+    said = " ".join(q["text"] for q in questions)
+    assert "orm, which your CV does not mention" not in said
+    assert "kubernetes, which your CV does not mention" in said  # a real gap is still named

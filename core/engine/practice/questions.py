@@ -8,6 +8,7 @@ from typing import Any
 
 from core.engine.practice.text import find_specifics, join_words, mentions, normalise, unique
 from core.engine.practice.tuning import MAX_ROLE_KEYWORDS, QUESTION_COUNT, SOFT_SKILLS
+from core.engine.skills import covered_by
 
 
 def generate_questions(
@@ -28,6 +29,7 @@ def generate_questions(
     required = unique(s.lower().strip() for s in required_skills)
     job_terms = unique([*required, *(k.lower().strip() for k in keywords)])
     cv_skills = set(unique(str(s).lower() for s in resume.get("skills") or []))
+    cv_skills |= set(covered_by(cv_skills))  # Hibernate shows an ORM: never "your CV does not mention orm"
 
     behavioural_count = 2 + (n >= 8)
     role_count = 1 + (n >= 7)
