@@ -266,7 +266,9 @@ def to_pdf(record: AnalysisRecord) -> bytes:
 
 def _pdf_table(pdf: FPDF, rows: list[tuple[str, ...]]) -> None:
     pdf.set_font("DejaVu", "", 8.5)
-    with pdf.table(col_widths=(34, 30, 26, 10), line_height=4.5, first_row_as_headings=True) as table:
+    with pdf.table(
+        col_widths=(32, 30, 26, 12), line_height=4.5, first_row_as_headings=True, text_align="LEFT"
+    ) as table:
         for row in rows:
             cells = table.row()
             for value in row:
