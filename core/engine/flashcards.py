@@ -95,8 +95,9 @@ def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: dict[str, Any
         cards.append(
             {
                 "front": f"The role needs {skill}, which is not on your CV. How would you learn it quickly?",
-                "back": "Be honest that it is new. Give a 30-day plan: official tutorial, a small project using "
-                f"{skill}, then apply it at work.{bridge}",
+                "back": "Say: that it is new to you, then a 30-day plan — the official tutorial, a small project "
+                f"using {skill}, then applying it at work.{bridge} Tip: being honest about a gap reads better "
+                "than bluffing.",
                 "skill": skill,
             }
         )
@@ -134,7 +135,8 @@ def generate_flashcards(jd: Any, resume: dict[str, Any], analysis: dict[str, Any
         cards.append(
             {
                 "front": f"What is a mistake people often make with {skill}, and how do you avoid it?",
-                "back": f"Pick a real pitfall you met with {skill}, how you noticed it, and the fix you now apply.",
+                "back": f"Say: a real pitfall you met with {skill}, how you noticed it, and the fix you now apply. "
+                + STAR_TIP,
                 "skill": skill,
             }
         )

@@ -48,6 +48,16 @@ def test_every_strength_cites_the_cv_line_it_rests_on(corpus_pairs: list[CorpusP
             assert '(your CV: "' in strength or strength.startswith(("A broad toolkit", "The CV reads")), strength
 
 
+def test_every_flashcard_back_is_an_answer_outline(corpus_pairs: list[CorpusPair]) -> None:
+    """The back says what to say (and, from a bullet, which example and figure), then a tip."""
+    for pair in corpus_pairs:
+        for card in pair.report["flashcards"]:
+            assert card["back"].startswith(("Say: ", "Your CV names ")), card["back"]
+            assert "Tip: " in card["back"]
+            if "Example: " in card["back"]:
+                assert _QUOTED.search(card["back"])
+
+
 def test_nothing_covered_is_called_missing(corpus_pairs: list[CorpusPair]) -> None:
     for pair in corpus_pairs:
         analysis = pair.report["analysis"]
