@@ -65,7 +65,8 @@ def _pos(word: str) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The matching key of a word: its dictionary lemma (noun first), then "-ment" nouns to their verb.
+    """The matching key of a word: its dictionary lemma (noun first; verb first for -ing/-ed forms), then long
+    "-ment" nouns to their verb.
 
     "analyses" -> "analysis", "managed"/"management" -> "manage", "forecasting" -> "forecast".
     """
