@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.engine.explain import COLUMNS, explain
 from core.student import report_export
 from core.student.analyses import BREAKDOWN, AnalysisRecord, provider_label
 from core.student.report_export import PART_LABELS, score_colour
@@ -100,9 +101,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
     st.markdown(f"**Role compatibility {compat['score']} / 100.** {compat['reasoning']}")
 
     st.markdown("#### Skills")
-    st.markdown("**Required** — on your CV: " + chips(skills.get("required_matched", []), "green"))
+    covered = skills.get("covered_by") or {}
+    shown = lambda names: [f"{n} (covered by {covered[n]})" if n in covered else n for n in names]  # noqa: E731
+    st.markdown("**Required** — on your CV: " + chips(shown(skills.get("required_matched", [])), "green"))
     st.markdown("**Required** — missing: " + chips(skills.get("required_missing", []), "red"))
-    st.markdown("**Preferred** — on your CV: " + chips(skills.get("preferred_matched", []), "green"))
+    st.markdown("**Preferred** — on your CV: " + chips(shown(skills.get("preferred_matched", [])), "green"))
     st.markdown("**Preferred** — missing: " + chips(skills.get("preferred_missing", []), "orange"))
 
     exp, edu = analysis["experience_match"], analysis["education_match"]
@@ -151,9 +154,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
             st.markdown(f"**{card['front']}**  \n{card['back']}")
 
     st.markdown("#### Why these scores")
-    for part in BREAKDOWN:
-        with st.expander(f"{PART_LABELS[part]}: {record.breakdown[part]} / 100"):
-            st.json(evidence.get(part) or {}, expanded=True)
+    for part in explain(report):
+        with st.expander(f"{part.label}: {part.score} / 100 · {part.share:.0%} of the overall score"):
+            st.markdown(part.sentence)
+            if part.rows:
+                st.table([dict(zip(COLUMNS, (r.what, r.counted, r.missing, r.weight), strict=True)) for r in part.rows])
 
     if downloads:
         report_downloads(record, key=key)
