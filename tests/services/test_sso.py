@@ -7,16 +7,18 @@ import io
 import json
 import threading
 import zipfile
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select
 
+from core import providers_health
 from core.access import Role
 from core.accounts import admin, privacy, sso, users
 from core.errors import AppError, ErrorCode
 from core.models import AuditLog, SsoIdentity, Transaction, User, Wallet
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, free_port
 
 ISSUER = "http://127.0.0.1:9/idp"
 UNI = sso.Provider("uni", "Example University", f"{ISSUER}/.well-known/openid-configuration", ("example.edu",))
@@ -179,18 +181,34 @@ class _Discovery(BaseHTTPRequestHandler):
         pass
 
 
-def test_discovery_problem_tells_answering_from_failing_providers():
+@pytest.fixture
+def discovery() -> Iterator[str]:
+    """Base URL of a loopback server: /ok is a discovery document, /empty lacks its keys, the rest answer 503."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Discovery)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
-        def check(path: str) -> str | None:
-            return sso.discovery_problem(sso.Provider("p", "P", base + path), timeout=2)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
 
-        assert check("/ok") is None
-        assert check("/empty") == "The discovery document has no issuer or authorization endpoint."
-        assert check("/down") == "The discovery document answered HTTP 503."
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert "could not be read" in sso.discovery_problem(sso.Provider("p", "P", base + "/ok"), timeout=2)
+
+def test_discovery_problem_tells_answering_from_failing_providers(discovery):
+    def check(url: str) -> str | None:
+        return sso.discovery_problem(sso.Provider("p", "P", url), timeout=2)
+
+    assert check(discovery + "/ok") is None
+    assert check(discovery + "/empty") == "The discovery document has no issuer or authorization endpoint."
+    assert check(discovery + "/down") == "The discovery document answered HTTP 503."
+    assert "could not be read" in check(f"http://127.0.0.1:{free_port()}/ok")
+
+
+def test_admin_providers_page_lists_each_oidc_provider_and_whether_it_answers(ctx, make_user, discovery):
+    up = sso.Provider("uni", "Example University", discovery + "/ok", ("example.edu",))
+    down = sso.Provider("google", "Google", discovery + "/down")
+    rows = [r for r in providers_health.check_all(ctx, make_user(role=Role.ADMIN), sign_in=[up, down])
+            if r.kind == "sign-in"]  # fmt: skip
+    assert [(r.name, r.reachable, r.detail) for r in rows] == [
+        ("Example University (uni)", True, "Discovery document answers. Open to @example.edu only."),
+        ("Google (google)", False, "The discovery document answered HTTP 503."),
+    ]
+    with pytest.raises(AppError):
+        providers_health.check_all(ctx, make_user(), sign_in=[up])
