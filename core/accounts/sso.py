@@ -42,6 +42,7 @@ class Provider:
     label: str
     server_metadata_url: str
     allowed_domains: tuple[str, ...] = ()
+    verified_claim: str = "email_verified"  # Microsoft Entra ID says it in its optional claim "xms_edov"
 
     def allows(self, email: str) -> bool:
         return not self.allowed_domains or email.rpartition("@")[2] in self.allowed_domains
@@ -73,7 +74,8 @@ def providers(auth_section: Mapping[str, Any] | None) -> list[Provider]:
             continue
         domains = tuple(normalise_email(str(d)).lstrip("@") for d in block.get("allowed_domains", ()))
         label = str(block.get("label") or KNOWN_LABELS.get(name) or name.replace("-", " ").title())
-        found.append(Provider(name, label, str(block["server_metadata_url"]), domains))
+        verified_claim = str(block.get("email_verified_claim") or "email_verified")
+        found.append(Provider(name, label, str(block["server_metadata_url"]), domains, verified_claim))
     return found
 
 
@@ -108,10 +110,10 @@ def not_finished(provider: Provider) -> AppError:
                                                "Try again, or sign in with your password.")  # fmt: skip
 
 
-def identity_of(claims: Mapping[str, Any]) -> Identity:
+def identity_of(claims: Mapping[str, Any], verified_claim: str = "email_verified") -> Identity:
     """Read the claims Streamlit keeps in st.user (the ID token's, plus `provider`)."""
     email = normalise_email(str(claims.get("email") or ""))
-    verified = claims.get("email_verified")
+    verified = claims.get(verified_claim)
     name = str(claims.get("name") or " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")))
     return Identity(
         provider=str(claims.get("provider") or "default"),

@@ -57,7 +57,7 @@ def complete_sign_in() -> None:
         if provider is None:
             raise AppError(ErrorCode.SSO_REFUSED, "Signing in with that provider is no longer offered. "
                                                   "Choose another way to sign in.")  # fmt: skip
-        actor = sso.sign_in(get_ctx(), provider, sso.identity_of(claims))
+        actor = sso.sign_in(get_ctx(), provider, sso.identity_of(claims, provider.verified_claim))
     except AppError as error:
         st.session_state[ERROR_KEY] = error.message
         return
@@ -97,7 +97,7 @@ def render_sign_in_options() -> None:
     if not providers:
         return
     if message := st.session_state.get(ERROR_KEY):
-        st.error(message, icon=":material/error:")
+        st.error(message)
     if refused_identity := _identity():  # an identity we refused: let the person switch account at the provider
         refused = sso.find_provider(providers, refused_identity.get("provider"))
         label = refused.label if refused else "the provider"

@@ -101,6 +101,7 @@ class AppServer:
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # more `streamlit run` options, e.g. ("--secrets.files", path)
 
     @property
     def url(self) -> str:
@@ -123,6 +124,7 @@ class AppServer:
             "false",
             "--server.fileWatcherType",
             "none",
+            *self.extra_args,
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

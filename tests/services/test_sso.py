@@ -93,6 +93,7 @@ def test_string_email_verified_claim_is_understood():
     assert sso.identity_of({"sub": "x", "email": "a@b.co", "email_verified": "true"}).email_verified
     assert not sso.identity_of({"sub": "x", "email": "a@b.co", "email_verified": "false"}).email_verified
     assert not sso.identity_of({"sub": "x", "email": "a@b.co"}).email_verified
+    assert sso.identity_of({"sub": "x", "email": "a@b.co", "xms_edov": True}, "xms_edov").email_verified
 
 
 def test_wrong_domain_is_refused_even_for_a_linked_identity(ctx):
@@ -157,13 +158,15 @@ def test_providers_are_read_from_the_auth_section_in_order():
         "cookie_secret": "x" * 32,
         "microsoft": {"client_id": "a", "client_secret": "b", "server_metadata_url": "https://m/.well-known"},
         "uni": {"client_id": "a", "client_secret": "b", "server_metadata_url": "https://u/.well-known",
-                "label": "Example University", "allowed_domains": ["Example.edu", "@staff.example.edu"]},
+                "label": "Example University", "allowed_domains": ["Example.edu", "@staff.example.edu"],
+                "email_verified_claim": "xms_edov"},
         "broken": {"client_id": "a"},  # misses keys st.login needs: not offered
         "bad_name": {"client_id": "a", "client_secret": "b", "server_metadata_url": "https://b"},
     }
     found = sso.providers(section)
     assert [(p.name, p.label) for p in found] == [("microsoft", "Microsoft"), ("uni", "Example University")]
     assert found[1].allowed_domains == ("example.edu", "staff.example.edu")
+    assert (found[0].verified_claim, found[1].verified_claim) == ("email_verified", "xms_edov")
     assert sso.providers({**section, "client_id": "a", "client_secret": "b", "server_metadata_url": "https://d"}
                          )[0].name == "default"  # fmt: skip
     assert sso.providers({k: v for k, v in section.items() if k != "cookie_secret"}) == []
