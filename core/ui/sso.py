@@ -49,7 +49,8 @@ def complete_sign_in() -> None:
         return
     st.session_state[CHECKED_KEY] = seen
     if not claims:
-        if abandoned := _abandoned_attempt(providers):
+        names = _abandoned_attempts()
+        if abandoned := next((p for name in names if (p := sso.find_provider(providers, name))), None):
             st.session_state[ERROR_KEY] = sso.not_finished(abandoned).message
         return
     provider = sso.find_provider(providers, claims.get("provider"))
@@ -61,7 +62,7 @@ def complete_sign_in() -> None:
     except AppError as error:
         st.session_state[ERROR_KEY] = error.message
         return
-    _attempts(forget=True)
+    _abandoned_attempts()  # older attempts this browser left unfinished are no news after a sign-in
     st.session_state.pop(ERROR_KEY, None)
     auth.sign_in_session(actor)
     st.session_state[PROVIDER_KEY] = provider.name
@@ -108,11 +109,8 @@ def render_sign_in_options() -> None:
     st.caption("Or use your e-mail and password:")
 
 
-def _attempts(*, forget: bool = False) -> list[tuple[str, str]]:
-    """(provider, state code) of this browser's OIDC attempts that never came back, not reported before.
-
-    `forget`: mark them all as reported (after a sign-in succeeded, older abandoned attempts are not news).
-    """
+def _abandoned_attempts() -> list[str]:
+    """Providers of this browser's OIDC attempts that never came back; each attempt is returned only once."""
     raw = st.context.cookies.get(SESSION_COOKIE)
     secret = str((st.secrets.get("auth") or {}).get("cookie_secret") or "")
     if not raw or not secret:
@@ -128,15 +126,9 @@ def _attempts(*, forget: bool = False) -> list[tuple[str, str]]:
         provider, _, code = rest.partition("_")
         if prefix or not code or code in reported or not isinstance(value, dict) or value.get("exp", 0) < now:
             continue
-        found.append((provider, code))
-        if forget:
-            reported.add(code)
+        reported.add(code)
+        found.append(provider)
     return found
-
-
-def _abandoned_attempt(providers: list[sso.Provider]) -> sso.Provider | None:
-    names = [name for name, _ in _attempts(forget=True)]
-    return next((p for name in names if (p := sso.find_provider(providers, name))), None)
 
 
 @st.cache_resource(show_spinner=False)
