@@ -95,3 +95,20 @@ def test_refused_identity_shows_its_sentence_and_offers_to_sign_out_of_the_provi
     ]
     assert "Sign out of Example University" in [b.label for b in at.button]
     assert "actor" not in at.session_state or at.session_state["actor"] is None
+
+
+def test_admin_providers_page_lists_each_oidc_provider_and_whether_it_answers(app_env, make_user):
+    admin_actor = make_user(role=Role.ADMIN)
+    at = AppTest.from_file(APP_FILE, default_timeout=30)
+    at.secrets["auth"] = AUTH
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = admin_actor.email
+    at.run().switch_page("app_pages/admin_providers.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    rows = table[table["Used for"] == "Single sign-on (OIDC)"]
+    assert list(rows["Backend"]) == ["Google (google)", "Example University (uni)"]
+    assert list(rows["Reachable"]) == ["NO", "NO"]
+    assert rows["Detail"].iloc[1] == ("The discovery document could not be read (ConnectionError). "
+                                      "Open to @example.edu only.")
+    assert "google" in at.warning[0].value and "uni" in at.warning[0].value
