@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from core.access import Role
 from core.accounts import admin, users
@@ -172,7 +172,7 @@ def sign_in_with_provider(tab: StreamlitPage, issuer: str, login: str) -> None:
     provider_login(tab, login)
 
 
-def count(ctx: AppContext, model: type, *where: object) -> int:
+def count(ctx: AppContext, model: type, *where: ColumnElement[bool]) -> int:
     with ctx.db.session() as s:
         return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
