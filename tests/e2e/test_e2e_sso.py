@@ -234,9 +234,15 @@ def test_refused_identities_get_their_sentence(login, tab, sso_app, sso_ctx, mak
     before = count(sso_ctx, User)
     sign_in_with_provider(tab, sso_app[1], login)
     expect(tab.alerts()).to_have_text([REFUSALS[login]])
-    expect(tab.button("Sign out of Example University")).to_be_visible()
     expect(tab.page.get_by_role("button", name="Sign in", exact=True).filter(visible=True)).to_be_visible()
     assert count(sso_ctx, User) == before and count(sso_ctx, SsoIdentity, SsoIdentity.subject == login) == 0
+
+    tab.button("Sign out of Example University").click()  # to try another account at the provider
+    at_provider(tab.page, sso_app[1])
+    tab.page.get_by_role("button", name="Yes, sign me out").click()
+    back_at_app(tab)
+    expect(tab.alerts()).to_have_count(0)
+    expect(tab.button("Sign out of Example University")).to_have_count(0)
 
 
 def test_cancelled_consent_and_a_provider_that_is_down_get_a_sentence(tab, sso_app):
