@@ -112,3 +112,20 @@ def test_admin_providers_page_lists_each_oidc_provider_and_whether_it_answers(ap
     assert rows["Detail"].iloc[1] == ("The discovery document could not be read (ConnectionError). "
                                       "Open to @example.edu only.")
     assert "google" in at.warning[0].value and "uni" in at.warning[0].value
+
+
+def test_sign_out_of_an_sso_session_also_signs_out_of_the_provider(app_env):
+    at = open_sign_in(AUTH, claims("bo@example.edu"))
+    assert at.title[0].value == "Welcome, Ada Lovelace"
+    at.sidebar.button(key="sign_out").click().run()
+    assert not at.exception
+    assert at.user.get("is_logged_in") is False  # st.logout ran: Streamlit's identity is gone too
+    assert sso_buttons(at) == ["Continue with Google", "Continue with Example University"]
+
+
+def test_identity_from_a_provider_no_longer_configured_is_refused(app_env):
+    at = open_sign_in(AUTH, claims("cy@example.edu", provider_name="retired"))
+    assert [e.value for e in at.error] == [
+        "Signing in with that provider is no longer offered. Choose another way to sign in."
+    ]
+    assert "Sign out of the provider" in [b.label for b in at.button]
