@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
     INVALID_INPUT = "INVALID_INPUT"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    SSO_REFUSED = "SSO_REFUSED"
+    SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -51,6 +53,8 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ACCOUNT_LOCKED: "Too many failed sign-in attempts. The account is locked for a while.",
     ErrorCode.INVALID_INPUT: "Please check what you entered.",
     ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
+    ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
+    ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
 }
 
 

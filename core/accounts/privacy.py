@@ -38,6 +38,7 @@ from core.models import (
     Note,
     Payment,
     Review,
+    SsoIdentity,
     Transaction,
     User,
     Wallet,
@@ -58,6 +59,7 @@ OWNED: tuple[tuple[str, type[Base], Any], ...] = (
     ("interviews", Interview, Interview.user_id),
     ("interview_results", InterviewResult, InterviewResult.user_id),
     ("notes_from_counselors", Note, Note.student_id),
+    ("sso_identities", SsoIdentity, SsoIdentity.user_id),
 )
 HIDDEN_COLUMNS = {"password_hash"}
 

@@ -102,6 +102,7 @@ class AppServer:
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # more `streamlit run` options, e.g. ("--secrets.files", path)
 
     @property
     def url(self) -> str:
@@ -124,6 +125,7 @@ class AppServer:
             "false",
             "--server.fileWatcherType",
             "none",
+            *self.extra_args,
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
