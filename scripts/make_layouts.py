@@ -30,7 +30,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from layout_contents import CONTENTS  # noqa: E402
+from layout_contents import CONTENTS
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "layouts"
@@ -161,7 +161,9 @@ def _side_html(cv: dict[str, Any], with_contact: bool = True) -> str:
     parts = ["<h2>Contact</h2>", *(f"<p>{html.escape(line)}</p>" for line in contact(cv))] if with_contact else []
     parts.append("<h2>Education</h2>")
     for school in cv["education"]:
-        parts.append(f"<p><b>{html.escape(school['degree'])}</b><br>{html.escape(school['school'])}, {school['year']}</p>")
+        parts.append(
+            f"<p><b>{html.escape(school['degree'])}</b><br>{html.escape(school['school'])}, {school['year']}</p>"
+        )
     parts.append("<h2>Skills</h2>")
     parts.extend(f"<p>{html.escape(line)}</p>" for line in skill_lines(cv))
     if cv["activities"]:
@@ -241,7 +243,8 @@ def moderncv_tex(cv: dict[str, Any], unicode_engine: bool) -> str:
         body.append("\\section{Activities}")
         body.extend(f"\\cvitem{{{span(i, '--')}}}{{{tex(i['title'])}}}" for i in cv["activities"])
     return (
-        "\\documentclass[11pt,a4paper,sans]{moderncv}\n\\moderncvstyle{classic}\n\\moderncvcolor{blue}\n" + fonts
+        "\\documentclass[11pt,a4paper,sans]{moderncv}\n\\moderncvstyle{classic}\n\\moderncvcolor{blue}\n"
+        + fonts
         + "\\usepackage[scale=0.8]{geometry}\n"
         f"\\name{{{tex(first)}}}{{{tex(last)}}}\n\\title{{{tex(cv['headline'])}}}\n"
         f"\\address{{{tex(cv['location'])}}}{{}}{{}}\n\\phone[mobile]{{{tex(cv['phone'])}}}\n"
@@ -270,17 +273,47 @@ def europecv_tex(cv: dict[str, Any]) -> str:
         "\\usepackage{lmodern}\n\\usepackage[english]{babel}\n\\usepackage[a4paper,margin=18mm]{geometry}\n"
         f"\\ecvname{{{tex(cv['name'])}}}\n\\ecvaddress{{{tex(cv['location'])}}}\n"
         f"\\ecvtelephone{{{tex(cv['phone'])}}}\n\\ecvemail{{{cv['email']}}}\n"
-        "\\usepackage{hyperref}\n\\begin{document}\n\\begin{europecv}\n\\ecvpersonalinfo\n" + "\n".join(body)
+        "\\usepackage{hyperref}\n\\begin{document}\n\\begin{europecv}\n\\ecvpersonalinfo\n"
+        + "\n".join(body)
         + "\n\\end{europecv}\n\\end{document}\n"
     )
 
 
-_FA_ICONS = ("Asterisk BabyCarriage Bitbucket Envelope Fax Github GithubSquare Gitlab Globe GlobeAfrica GlobeAmericas "
-             "GlobeAsia GlobeEurope Home Inbox Linkedin LinkedinIn Mobile Orcid Phone Print Researchgate Skype "
-             "StackOverflow Telegram Twitter TwitterSquare Whatsapp Xing XingSquare").split()
+_FA_ICONS = [
+    "Asterisk",
+    "BabyCarriage",
+    "Bitbucket",
+    "Envelope",
+    "Fax",
+    "Github",
+    "GithubSquare",
+    "Gitlab",
+    "Globe",
+    "GlobeAfrica",
+    "GlobeAmericas",
+    "GlobeAsia",
+    "GlobeEurope",
+    "Home",
+    "Inbox",
+    "Linkedin",
+    "LinkedinIn",
+    "Mobile",
+    "Orcid",
+    "Phone",
+    "Print",
+    "Researchgate",
+    "Skype",
+    "StackOverflow",
+    "Telegram",
+    "Twitter",
+    "TwitterSquare",
+    "Whatsapp",
+    "Xing",
+    "XingSquare",
+]
 
 
-_AI_ICONS = "GoogleScholar Orcid ResearchGate ResearchGateSquare ResearcherID ResearcherIDSquare".split()
+_AI_ICONS = ["GoogleScholar", "Orcid", "ResearchGate", "ResearchGateSquare", "ResearcherID", "ResearcherIDSquare"]
 
 
 def icon_stand_ins(work: Path) -> None:
@@ -356,8 +389,17 @@ def main() -> None:
             latex_pdf(europecv_tex(cv), OUT / f"{key}.europecv.pdf", work, "pdflatex")
     labels = {
         "reference_layout": "word.pdf",
-        "layouts": ["word.pdf", "word.docx", "table.docx", "sidebar_left.pdf", "sidebar_right.pdf",
-                    "moderncv_pdflatex.pdf", "moderncv_xelatex.pdf", "europecv.pdf", "designed.pdf"],  # fmt: skip
+        "layouts": [
+            "word.pdf",
+            "word.docx",
+            "table.docx",
+            "sidebar_left.pdf",
+            "sidebar_right.pdf",
+            "moderncv_pdflatex.pdf",
+            "moderncv_xelatex.pdf",
+            "europecv.pdf",
+            "designed.pdf",
+        ],
         "contents": {key: label(cv) for key, cv in CONTENTS.items()},
     }
     (OUT / "labels.json").write_text(json.dumps(labels, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
