@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal, Protocol
 
 from core.engine import worker_pool
-from core.engine.pdf_layout import page_lines
+from core.engine.pdf_layout import Word, read_page
 from core.errors import AppError, ErrorCode
 
 FileType = Literal["pdf", "docx", "txt"]
@@ -207,6 +207,8 @@ def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
 
 
 def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
+    """pypdf checks the file (encryption, page count); pypdfium2 gives the words and their boxes."""
+    import pypdfium2
     from pypdf import PasswordType, PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -219,19 +221,56 @@ def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
         raise AppError(ErrorCode.FILE_TOO_LARGE, f"This PDF has {pages} pages; the limit is {max_pages}.")
     chunks: list[str] = []
     has_columns = has_tables = False
-    for page in reader.pages:
-        try:
-            raw = page.extract_text(extraction_mode="layout")
-        except Exception:  # noqa: BLE001 - layout mode is stricter than plain mode on odd fonts
-            raw = page.extract_text()
-        lines, columns, tables = page_lines(raw or "")
-        chunks.append("\n".join(re.sub(r" {4,}", "   ", line) for line in lines))  # a gap, not a page width
-        has_columns |= columns
-        has_tables |= tables
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            page = read_page(_page_words(document[index]))
+            chunks.append("\n".join(page.lines))
+            has_columns |= page.has_columns
+            has_tables |= page.has_tables
+    finally:
+        document.close()
     text = _clean_text("\n\n".join(chunks)).strip()
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
         raise AppError(ErrorCode.NO_TEXT_LAYER)
     return ExtractedDocument(text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables)
+
+
+def _page_words(page: Any) -> list[Word]:
+    """Words of a page with their boxes (top-down coordinates) and line height; spaces, line ends and gaps
+    split them (pdfium supplies the spaces a PDF leaves out)."""
+    textpage = page.get_textpage()
+    height = page.get_height()
+    text = textpage.get_text_range()
+    words: list[Word] = []
+    chars: list[str] = []
+    box: list[float] = []
+    size = 0.0
+    for index in range(min(textpage.count_chars(), len(text))):
+        char = text[index]
+        if char.isspace() or (not char.isprintable() and char != "\xad"):
+            if chars:
+                words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+                chars = []
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)  # loose: the font's line box
+        if right <= left and top <= bottom:
+            continue
+        if chars and (left - box[1] > size * 0.3 or left < box[0] - 1):
+            words.append(
+                Word("".join(chars), box[0], box[1], box[2], box[3], size)
+            )  # a gap or a jump back without a space: a new word
+            chars = []
+        if chars:
+            box = [box[0], max(box[1], right), min(box[2], height - top), max(box[3], height - bottom)]
+        else:
+            box = [left, right, height - top, height - bottom]
+            size = top - bottom
+        chars.append(char)
+    if chars:
+        words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+    textpage.close()
+    return words
 
 
 def _extract_docx(data: bytes) -> ExtractedDocument:
@@ -257,6 +296,11 @@ def _extract_docx(data: bytes) -> ExtractedDocument:
     return ExtractedDocument(text=_clean_text("\n".join(lines)).strip(), file_type="docx", has_tables=has_tables)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a run element stands for in text: a tab, a line break (w:br, w:cr) or a non-breaking hyphen.
+_RUN_CHARS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
 def _docx_block_lines(container: Any) -> list[str]:
     """Lines of a body/header/cell element; list paragraphs get a bullet so structure survives."""
     from docx.oxml.ns import qn
@@ -265,16 +309,18 @@ def _docx_block_lines(container: Any) -> list[str]:
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             text = "".join(
-                node.text or "" if node.tag == qn("w:t") else "\t"
-                for node in child.iter(qn("w:t"), qn("w:tab"))
+                _RUN_CHARS.get(node.tag, node.text or "")
+                for node in child.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen"))
                 if _outside_textbox(node, child)
             )
             style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             is_list = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or (
                 style is not None and "list" in (style.get(qn("w:val")) or "").lower()
             )
-            if text.strip():
-                lines.append(("• " + text.strip()) if is_list else text.strip())
+            parts = [part.strip() for part in text.split("\n") if part.strip()]  # soft line breaks split lines
+            if parts and is_list:
+                parts[0] = "• " + parts[0]
+            lines.extend(parts)
             for box in child.iter(qn("w:txbxContent")):
                 if not any(a.tag.endswith("}Fallback") for a in box.iterancestors()):
                     lines.extend(_docx_block_lines(box))
@@ -307,6 +353,7 @@ def _outside_textbox(node: Any, paragraph: Any) -> bool:
 if __name__ == "__main__":
     import docx  # noqa: F401 - imported once per worker, not once per file
     import pypdf  # noqa: F401
+    import pypdfium2  # noqa: F401
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     worker_pool.serve(_parse_request)

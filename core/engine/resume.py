@@ -374,7 +374,8 @@ def _find_phone(lines: list[Line]) -> str | None:
 
 
 def _find_location(lines: list[Line]) -> str | None:
-    header = _header_lines(lines)
+    """The person's place near the contact details; never the place of an employer or a school."""
+    header = [line for line in _header_lines(lines) if line.section not in ("experience", "education")]
     for line in header:
         labelled = re.match(r"(?i)^(?:location|address|based in)\s*[:\-]\s*(.+)$", line.text)
         if labelled:
