@@ -30,6 +30,11 @@ DOCX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DOCX_MAX_ENTRIES = 1000
 DOCX_MAX_RATIO = 200
 MIN_PDF_TEXT_CHARS = 20
+# Bounds on text before any parsing (a 3-page CV holds ~12,000 characters, its longest word ~60): the
+# parsers' patterns then run in time linear in the text, whatever a hostile upload holds.
+MAX_TEXT_CHARS = 100_000
+MAX_TOKEN_CHARS = 300
+MAX_LINE_CHARS = 2_000
 
 LEGACY_DOC_MESSAGE = (
     "This is an old Word .doc file, which we cannot read safely. Open it in Word and save it as DOCX or PDF."
@@ -83,7 +88,34 @@ def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDoc
         doc = _run_in_worker(file_type, data, limits)
     if not doc.text.strip():
         raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
+    check_text_bounds(doc.text)
     return doc
+
+
+def check_text_bounds(text: str) -> None:
+    """Refuse text no CV or job description has: too long overall, or a run of characters with no space."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise AppError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"This text has {len(text):,} characters; a CV or job description has at most {MAX_TEXT_CHARS:,}.",
+        )
+    if _LONG_TOKEN.search(text):
+        raise AppError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"This text holds a run of more than {MAX_TOKEN_CHARS} characters with no space, which no document has.",
+        )
+
+
+_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1}}}")
+_LONG_TOKEN_CUT = re.compile(rf"(\S{{{MAX_TOKEN_CHARS}}})\S+")
+_LONG_LINE_CUT = re.compile(rf"([^\n]{{{MAX_LINE_CHARS}}})(?=[^\n])")
+
+
+def bound_text(text: str) -> str:
+    """The text a parser may safely read: at most MAX_TEXT_CHARS, no token or line beyond its cap (cut, not
+    refused: parsing never fails, and what is cut is no skill, date or address)."""
+    text = _LONG_TOKEN_CUT.sub(r"\1", text[:MAX_TEXT_CHARS])
+    return _LONG_LINE_CUT.sub("\\1\n", text)
 
 
 def detect_type(data: bytes, filename: str, limits: ReadLimits) -> FileType:
@@ -147,6 +179,12 @@ def _decode_text(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This text file is not readable text.") from exc
     if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        try:
+            if utf16 is not None:
+                return _clean_text(data.decode(utf16))
+        except UnicodeDecodeError:
+            pass
         raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
@@ -154,10 +192,25 @@ def _decode_text(data: bytes) -> str:
             break
         except UnicodeDecodeError:
             continue
+    check_text_bounds(text)  # before the per-character passes below
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
         raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
     return _clean_text(text)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit in every other byte (ASCII-range text saved as
+    UTF-16 without a byte-order mark, as some Windows tools do), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2], sample[0::2]
+    if odd.count(0) >= len(odd) * 0.6 and even.count(0) <= len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) >= len(even) * 0.6 and odd.count(0) <= len(odd) * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _clean_text(text: str) -> str:

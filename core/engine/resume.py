@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.engine.documents import bound_text
 from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, merged_years
 from core.engine.skills import extract_skills
 
@@ -162,6 +163,7 @@ class Structure:
 def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     """The DESIGN.md `resume` object for a CV's text; `today` fixes what "Present" means."""
     today = today or date.today()
+    text = bound_text(text)
     lines = _classify_lines(text)
     name = _find_name(lines)
     email = _first(_EMAIL_RE, text)
@@ -194,6 +196,7 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
 
 def analyze_structure(text: str) -> Structure:
     """Headings and bullets as the parser found them, for scoring how machine-readable a CV is."""
+    text = bound_text(text)
     lines = _classify_lines(text)
     return Structure(
         headings=[(line.text, line.section or "other") for line in lines if line.heading],
