@@ -139,6 +139,7 @@ def table_docx(cv: dict[str, Any], path: Path) -> None:
 _CSS = """
 @page { size: A4; margin: 14mm; }
 body { font-family: 'DejaVu Sans', Arial, sans-serif; font-size: 10pt; margin: 0; color: #222; }
+.side { font-size: 9pt; }
 h1 { font-size: 22pt; margin: 0 0 2pt 0; } h2 { font-size: 11pt; text-transform: uppercase; letter-spacing: 1pt;
 border-bottom: 1px solid #888; margin: 10pt 0 4pt 0; } p, ul { margin: 0 0 4pt 0; } ul { padding-left: 14pt; }
 .job-title { font-weight: bold; } .muted { color: #555; }

@@ -216,7 +216,11 @@ def _bomless_utf16(data: bytes) -> str | None:
 def _clean_text(text: str) -> str:
     """Normalise line ends; bullet glyphs that fonts map to DEL or private-use code points become "•"."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _SOFT_HYPHEN_IN_WORD.sub("", text)  # a hyphenation point; elsewhere it stands for a dash
     return "".join(_clean_char(ch) for ch in text)
+
+
+_SOFT_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])\xad(?=[^\W\d_])")
 
 
 def _clean_char(ch: str) -> str:
@@ -289,6 +293,11 @@ def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
     return ExtractedDocument(text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables)
 
 
+# pdfium's mark for a word hyphenated at a line end ("chart\ufffeing"): the rest of the word, on the next line,
+# belongs to the word before the mark.
+_HYPHENATION = "\ufffe"
+
+
 def _page_words(page: Any) -> list[Word]:
     """Words of a page with their boxes (top-down coordinates) and line height; spaces, line ends and gaps
     split them (pdfium supplies the spaces a PDF leaves out)."""
@@ -299,29 +308,38 @@ def _page_words(page: Any) -> list[Word]:
     chars: list[str] = []
     box: list[float] = []
     size = 0.0
+    hyphenated: Word | None = None  # the word whose end follows on the next line
+
+    def flush() -> None:
+        if chars:
+            words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+            chars.clear()
+
     for index in range(min(textpage.count_chars(), len(text))):
         char = text[index]
+        if char == _HYPHENATION:
+            flush()
+            hyphenated = words[-1] if words else None
+            continue
         if char.isspace() or (not char.isprintable() and char != "\xad"):
-            if chars:
-                words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
-                chars = []
+            flush()
+            hyphenated = None
+            continue
+        if hyphenated is not None:
+            hyphenated.text += char
             continue
         left, bottom, right, top = textpage.get_charbox(index, loose=True)  # loose: the font's line box
         if right <= left and top <= bottom:
             continue
         if chars and (left - box[1] > size * 0.3 or left < box[0] - 1):
-            words.append(
-                Word("".join(chars), box[0], box[1], box[2], box[3], size)
-            )  # a gap or a jump back without a space: a new word
-            chars = []
+            flush()  # a gap or a jump back without a space: a new word
         if chars:
             box = [box[0], max(box[1], right), min(box[2], height - top), max(box[3], height - bottom)]
         else:
             box = [left, right, height - top, height - bottom]
             size = top - bottom
         chars.append(char)
-    if chars:
-        words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+    flush()
     textpage.close()
     return words
 

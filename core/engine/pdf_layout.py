@@ -13,6 +13,7 @@ by wide gaps) → regions split by a vertical gutter (a strip no segment crosses
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -134,7 +135,8 @@ def _read(rows: list[Row], found: list[bool]) -> list[str]:
     run = _best_run(rows)
     if run is None:
         return [row.text for row in rows]
-    block = rows[run.start : run.end]
+    start = _header_end(rows, run)
+    block = rows[start : run.end]
     left = [Row([s for s in row.segments if s.x1 <= run.gutter]) for row in block]
     right = [Row([s for s in row.segments if s.x0 >= run.gutter]) for row in block]
     left, right = [r for r in left if r.segments], [r for r in right if r.segments]
@@ -143,7 +145,20 @@ def _read(rows: list[Row], found: list[bool]) -> list[str]:
         found.append(True)
         main, side = (left, right) if _chars(left) >= _chars(right) else (right, left)
         middle = [*_read(main, found), "", *_read(side, found)]
-    return _read(rows[: run.start], found) + middle + _read(rows[run.end :], found)
+    return _read(rows[:start], found) + middle + _read(rows[run.end :], found)
+
+
+def _header_end(rows: list[Row], run: _Run) -> int:
+    """Where the columns really begin: after a header band (name, contact) that the gutter happens to
+    split too, told apart by the widest vertical gap in the run's first third, if it is twice the usual."""
+    tops = [row.top for row in rows[run.start : run.end]]
+    gaps = sorted(b - a for a, b in itertools.pairwise(tops))
+    if not gaps:
+        return run.start
+    usual = gaps[len(gaps) // 2]
+    head = [(tops[k] - tops[k - 1], k) for k in range(1, len(tops) // 3 + 1)]
+    widest, at = max(head, default=(0.0, 0))
+    return run.start + at if widest >= 2 * usual else run.start
 
 
 def _best_run(rows: list[Row]) -> _Run | None:
@@ -162,9 +177,7 @@ def _best_run(rows: list[Row]) -> _Run | None:
                 end += 1
             if end - start >= MIN_RUN_ROWS:
                 run = _measure(rows, x, start, end)
-                if run.left_rows >= 2 and run.right_rows >= 2 and (
-                    best is None or end - start > best.end - best.start
-                ):
+                if run.left_rows >= 2 and run.right_rows >= 2 and (best is None or end - start > best.end - best.start):
                     best = run
             start = end + 1
         x += GUTTER_STEP
@@ -189,7 +202,8 @@ def _margin_lines(side: list[Row], main: list[Row], *, side_is_left: bool) -> li
     if not items or _chars(side) * 2 > _chars(main):
         return None
     texts = [" ".join(s.text for s in item) for item in items]
-    if any(len(re.findall(r"\w+", text)) > MARGIN_ITEM_MAX_WORDS or _flows_on(text) for text in texts):
+    long_items = sum(len(re.findall(r"\w+", text)) > MARGIN_ITEM_MAX_WORDS for text in texts)
+    if long_items * 10 > len(texts) or any(_flows_on(text) for text in texts):  # a footer line may be long
         return None
     beside = [_row_beside(item[0], main) for item in items]
     if sum(index is not None for index in beside) * 2 < len(items):  # most items label a row beside them

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.engine.documents import bound_text
-from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, merged_years
+from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, join_split_ranges, merged_years
 from core.engine.skills import extract_skills
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class Structure:
 def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     """The DESIGN.md `resume` object for a CV's text; `today` fixes what "Present" means."""
     today = today or date.today()
-    text = bound_text(text)
+    text = join_split_ranges(bound_text(text))
     lines = _classify_lines(text)
     name = _find_name(lines)
     email = _first(_EMAIL_RE, text)
