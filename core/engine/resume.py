@@ -57,13 +57,23 @@ _INLINE_HEADINGS = {"skills", "technical skills", "core skills", "key skills", "
 _BULLET_RE = re.compile(r"^(?:[•▪●◦○■□▸►▶➤✓✔✦◆◇➢\-–—*·]|\d{1,2}[.)])\s+")
 _DECORATION_RE = re.compile(r"^[^\w(]+|[\s:]+$")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_P = r"[\s.\-\xad]"  # a separator inside a phone number (a soft hyphen too)
+# "(555) 010-4821", "+1 (555) 010-4821", "555.010.4821"; then "+44 20 7946 0321", "+33 6 12 34 56 78", "(+82) 10 1234"
 _PHONE_RE = re.compile(
-    r"(?<![\w.+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,5}(?![\w-]?\d)"
-    r"|(?<![\w.+])\+\d{1,3}(?:[\s.-]?\d{2,5}){2,4}(?![\w-]?\d)"
+    rf"(?<![\w.+])(?:\+\d{{1,3}}{_P}?|\(\+\d{{1,3}}\){_P}?)?(?:\(\d{{2,4}}\){_P}?|\d{{2,4}}{_P})\d{{3,4}}{_P}\d{{3,5}}(?![\w-]?\d)"
+    rf"|(?<![\w.+])(?:\+\d{{1,3}}|\(\+\d{{1,3}}\))(?:{_P}?\d{{1,5}}){{2,6}}(?![\w-]?\d)"
 )
+# A bare mobile number ("9845012345"): only among the contact details, where no ID stands.
+_BARE_MOBILE_RE = re.compile(r"(?<![\w.+/-])(?:0?[6-9]\d{4}[\s\xad-]?\d{5}|0\d{10})(?![\w-]?\d)")
 _LABELLED_PHONE_RE = re.compile(
-    r"(?i)\b(?:phone|mobile|mob|tel|telephone|cell|whatsapp)\b\.?\s*(?:no\.?|number)?\s*[:\-]?\s*(\+?\d[\d\s().-]{5,18}\d)"
+    r"(?i)\b(?:phone|mobile|mob|tel|telephone|cell|whatsapp)\b\.?\s*(?:no\.?|number)?\s*[:\-]?\s*"
+    r"(\(?\+?\d[\d\s().\-\xad]{5,18}\d)"
 )
+# Numbers that are not phones: identifiers after their label, ORCID ids, date ranges.
+_NOT_PHONE_RE = re.compile(
+    r"(?i)\b(?:orcid|id|roll|reg(?:istration)?|aadhaar|pan|ssn|passport|license|licence|isbn|doi)\b[\s.:#no]*$"
+)
+_ORCID_RE = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
 _LINKEDIN_RE = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/[\w%.-]+/?", re.I)
 _GITHUB_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/[\w-]+/?", re.I)
 _URL_RE = re.compile(
@@ -363,17 +373,33 @@ def _clean_name(text: str) -> str | None:
 
 
 def _find_phone(lines: list[Line]) -> str | None:
+    """A labelled number first, then a phone-shaped one near the contact details, then anywhere; a bare
+    10-11 digit mobile only near the contact details. Never an ID, an ORCID, a date range or a postcode."""
     for line in lines:
         labelled = _LABELLED_PHONE_RE.search(line.text)
         if labelled and 7 <= len(re.sub(r"\D", "", labelled.group(1))) <= 15:
-            return labelled.group(1).strip()
-    for group in (_header_lines(lines), lines):
+            return _phone_text(labelled.group(1))
+    header = _header_lines(lines)
+    for group, patterns in ((header, (_PHONE_RE, _BARE_MOBILE_RE)), (lines, (_PHONE_RE,))):
         for line in group:
-            for match in _PHONE_RE.finditer(line.text):
-                digits = re.sub(r"\D", "", match.group(0))
-                if 7 <= len(digits) <= 15 and not re.fullmatch(r"(?:19|20)\d{2}\D+(?:19|20)\d{2}", match.group(0)):
-                    return match.group(0).strip()
+            for pattern in patterns:
+                for match in pattern.finditer(line.text):
+                    if _is_phone(line.text, match):
+                        return _phone_text(match.group(0))
     return None
+
+
+def _is_phone(text: str, match: re.Match[str]) -> bool:
+    number = match.group(0)
+    if not 7 <= len(re.sub(r"\D", "", number)) <= 15 or RANGE_RE.search(number):
+        return False
+    if re.fullmatch(r"(?:19|20)\d{2}\D+(?:19|20)\d{2}", number) or _NOT_PHONE_RE.search(text[: match.start()]):
+        return False
+    return not any(o.start() <= match.start() < o.end() for o in _ORCID_RE.finditer(text))
+
+
+def _phone_text(number: str) -> str:
+    return number.replace("\xad", "-").strip()
 
 
 def _find_location(lines: list[Line]) -> str | None:
