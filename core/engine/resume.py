@@ -192,7 +192,7 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
         "location": location,
         "links": _find_links(lines, email),
         "sections": sections,
-        "skills": extract_skills(text),
+        "skills": extract_skills(_skill_text(text, name, experience)),
         "years_experience": merged_years(periods),
         "highest_degree": _highest_degree(education),
         "experience": experience,
@@ -202,6 +202,24 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     present.update({key: key in sections for key in ("summary", "experience", "education", "skills")})
     result["missing_fields"] = [key for key in EXPECTED_FIELDS if not present[key]]
     return result
+
+
+def _skill_text(text: str, name: str | None, experience: list[dict[str, Any]]) -> str:
+    """The text skills are read from: without the person's name (the surname "Doe" is no method) and without
+    the employer on position lines (working at Figma or OpenAI is not using their product)."""
+    blanks = [re.escape(name)] if name else []
+    if blanks:
+        text = re.sub(blanks[0], lambda m: " " * len(m.group()), text, flags=re.I)
+    companies = sorted({entry["company"] for entry in experience if entry["company"]}, key=len, reverse=True)
+    if not companies:
+        return text
+    employer = re.compile("|".join(re.escape(company) for company in companies))
+    lines = []
+    for line in text.split("\n"):
+        if not _BULLET_RE.match(line.strip()) and (_has_dates(line) or len(line.split()) <= 8):
+            line = employer.sub(lambda m: " " * len(m.group()), line)
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def analyze_structure(text: str) -> Structure:
