@@ -119,8 +119,16 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b[Bb]achelor(?:'s|’s|s)?\b|\bB\.\s?(?:S|A|Sc|Eng|E|Tech|F\.A|B\.A|Com|Arch)\b\.?"
             r"|\b(?:BSc|BEng|BTech|BBA|BFA|BCom|BCA|LLB|BArch|BSN)\b|\b(?:BS|BA)\b(?=\s+(?:in|of)\b|,|\s+[A-Z])",
         ),
-        ("associate", r"\b[Aa]ssociate(?:'s|’s)?\s+(?:of|in|degree)\b|\bA\.\s?A\.?S?\b\.?|\bA\.S\.|\bAAS\b"),
-        ("high_school", r"\bhigh\s+school\b|\bsecondary\s+school\b|\bGED\b|\bA-levels?\b|\bdiploma\b"),
+        (
+            "associate",
+            r"\b[Aa]ssociate(?:'s|’s)?\s+(?:of|in|degree)\b|\bA\.\s?A\.?S?\b\.?|\bA\.S\.|\bAAS\b"
+            r"|\b(?:[Aa]dvanced |[Gg]raduate |[Pp]ostgraduate |[Hh]igher [Nn]ational )?[Dd]iploma (?:in|of)\b",
+        ),
+        (
+            "high_school",
+            r"\bhigh\s+school\b|\bsecondary\s+school\b|\bGED\b|\bA-levels?\b|\b(?:HSC|SSC)\b"
+            r"|(?<!\w )\bdiploma\b(?!\s+(?:in|of)\b)",
+        ),
     )
 )
 _IN_PROGRESS_RE = re.compile(
@@ -184,7 +192,7 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
         experience = _parse_experience([line for line in lines if line.section is None], today)
     education = _parse_education(lines, today)
     sections = _sections(lines, experience, education)
-    periods = [entry.pop("_period") for entry in experience]
+    periods = [period for entry in experience if (period := entry.pop("_period")) and _is_position(entry)]
     result = {
         "name": name,
         "email": email,
@@ -520,6 +528,26 @@ def _parse_experience(lines: list[Line], today: date) -> list[dict[str, Any]]:
     return entries
 
 
+_ORGANISATION_RE = re.compile(
+    r"\b(?:club|society|association|council|chapter|fraternity|sorority|hackathon|volunteer(?:ing)?|"
+    r"student\s+(?:government|union|body)|course(?:work)?|project)\b",
+    re.I,
+)
+_JOB_TITLE_RE = re.compile(
+    r"\b(?:intern(?:ship)?|assistant|engineer|developer|analyst|designer|scientist|specialist|consultant|"
+    r"manager|nurse|accountant|technician|associate|officer|coordinator|researcher|teacher|tutor|clerk|"
+    r"cashier|representative|administrator|architect|programmer|writer|editor|trainee|apprentice|co-?op)\b",
+    re.I,
+)
+
+
+def _is_position(entry: dict[str, Any]) -> bool:
+    """A job or internship, which counts towards years; a club, society or project does not, unless it is
+    titled as a paid position ("Teaching Assistant, Robotics Club")."""
+    header = " ".join(filter(None, (entry["title"], entry["company"])))
+    return not _ORGANISATION_RE.search(header) or bool(_JOB_TITLE_RE.search(entry["title"] or ""))
+
+
 def _leading_headers(body: list[Line], start: int, end: int) -> list[int]:
     rows: list[int] = []
     while start + len(rows) < end and len(rows) < 2 and _is_header_like(body, start + len(rows)):
@@ -564,9 +592,12 @@ def _header_fields(text: str) -> list[str]:
     fields: list[str] = []
     for part in re.split(r"\s*(?:\||·|•|\t|\s{2,}|\s[—–-]\s|\s@\s|\bat\b)\s*", text):
         part = _drop_place(part.strip(" ,;:-–—"))
-        if part and not re.fullmatch(r"[\W\d]*", part):
+        if part and not re.fullmatch(r"[\W\d]*", part) and not _GRADE_RE.match(part):
             fields.append(part)
     return fields
+
+
+_GRADE_RE = re.compile(r"(?i)(?:c?gpa|grade|percentage|marks|cgpa)\b\s*[:=]?\s*[\d.]")
 
 
 def _is_place(text: str) -> bool:
