@@ -14,6 +14,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any, Literal, Protocol
 
 from core.engine import worker_pool
@@ -232,35 +233,51 @@ def _clean_char(ch: str) -> str:
 
 # --- parsing in a killable worker process -------------------------------------------------------------
 
-_ERROR_FOR_TYPE = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
+_ERROR_FOR_TYPE: dict[str, ErrorCode] = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
 
 
 def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> ExtractedDocument:
     """Parse in a worker process (core.worker_pool) that is killed when it overruns the time limit."""
-    error_code = _ERROR_FOR_TYPE[file_type]
+    message = "This file took too long to read. Try exporting it again, or as another format."
     header = {"type": file_type, "max_pages": limits.max_pdf_pages}
+    return ExtractedDocument(**_ask_worker(header, data, limits, _ERROR_FOR_TYPE[file_type], message))
+
+
+def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[str, Any]:
+    """core.engine.resume.parse_resume, run in a worker process under the extraction time limit: no CV text,
+    however hostile, holds the web process (and its GIL) for longer than that."""
+    message = "This CV took too long to read. Upload the document itself rather than pasted or generated text."
+    header = {"type": "resume", "today": (today or date.today()).isoformat()}
+    result: dict[str, Any] = _ask_worker(header, text.encode("utf-8"), limits, ErrorCode.TEXT_TOO_LONG, message)
+    return result
+
+
+def _ask_worker(header: dict[str, Any], data: bytes, limits: ReadLimits, error_code: ErrorCode, slow: str) -> Any:
     try:
         outcome = worker_pool.run("core.engine.documents", header, data, limits.extraction_timeout_seconds)
     except worker_pool.WorkerTimeout as exc:
-        message = "This file took too long to read. Try exporting it again, or as another format."
-        raise AppError(error_code, message) from exc
+        raise AppError(error_code, slow) from exc
     except (OSError, worker_pool.WorkerFailed) as exc:  # the worker could not start, or died (crash, out of memory)
         raise AppError(error_code) from exc
     if outcome[0] == "error":
         raise AppError(outcome[1], outcome[2])
-    return ExtractedDocument(**outcome[1])
+    return outcome[1]
 
 
 def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
     """Worker side: parse and answer ["ok", fields] or ["error", code, message]."""
-    file_type, max_pages = header["type"], header["max_pages"]
+    file_type = header["type"]
     try:
-        doc = _extract_pdf(data, max_pages) if file_type == "pdf" else _extract_docx(data)
+        if file_type == "resume":
+            from core.engine.resume import parse_resume
+
+            return ["ok", parse_resume(data.decode("utf-8"), date.fromisoformat(header["today"]))]
+        doc = _extract_pdf(data, header["max_pages"]) if file_type == "pdf" else _extract_docx(data)
         return ["ok", asdict(doc)]
     except AppError as exc:
         return ["error", str(exc.code), exc.message]
     except Exception:  # noqa: BLE001 - any parser failure on untrusted input is a "could not read" answer
-        return ["error", str(_ERROR_FOR_TYPE[file_type]), None]
+        return ["error", str(_ERROR_FOR_TYPE.get(file_type, ErrorCode.TEXT_TOO_LONG)), None]
 
 
 def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
@@ -425,6 +442,8 @@ if __name__ == "__main__":
     import docx  # noqa: F401 - imported once per worker, not once per file
     import pypdf  # noqa: F401
     import pypdfium2  # noqa: F401
+
+    import core.engine.resume  # noqa: F401
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     worker_pool.serve(_parse_request)

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from core.config import Settings
-from core.engine.documents import MAX_TOKEN_CHARS, bound_text, extract_text
+from core.engine.documents import MAX_TOKEN_CHARS, bound_text, extract_text, parse_cv
 from core.engine.jd import parse_jd
 from core.engine.resume import parse_resume
 from core.errors import AppError, ErrorCode
@@ -62,3 +62,20 @@ def test_binary_with_nul_bytes_is_still_refused(settings: Settings) -> None:
     with pytest.raises(AppError) as caught:
         extract_text(bytes(range(256)) * 20, "cv.txt", settings)
     assert caught.value.code == ErrorCode.INVALID_FILE_FORMAT
+
+
+def test_parse_cv_runs_the_parser_in_a_worker(settings: Settings) -> None:
+    text = "Jane Example\njane@example.com\nEXPERIENCE\nEngineer, Acme  Jan 2020 - Jan 2022"
+    from datetime import date
+
+    assert parse_cv(text, settings, date(2026, 11, 1)) == parse_resume(text, date(2026, 11, 1))
+
+
+def test_parse_cv_stops_at_the_time_limit_with_a_clear_code() -> None:
+    tight = Settings(app_env="test", max_upload_mb=6, max_pdf_pages=20, extraction_timeout_seconds=0.001)
+    started = time.perf_counter()
+    with pytest.raises(AppError) as caught:
+        parse_cv("Python developer, Acme 2020 - 2022\n" * 2500, tight)
+    assert caught.value.code == ErrorCode.TEXT_TOO_LONG
+    assert "too long" in caught.value.message
+    assert time.perf_counter() - started <= 5
