@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 
 MIN_RUN_ROWS = 6
-GUTTER_STEP = 2.0
 MIN_GUTTER = 6.0  # points of white space a gutter needs
 MARGIN_ITEM_MAX_WORDS = 4
 FIELD_GAP = "   "
@@ -165,11 +164,11 @@ def _best_run(rows: list[Row]) -> _Run | None:
     """The longest run of consecutive rows that one vertical gutter splits, with text on both sides."""
     if len(rows) < MIN_RUN_ROWS:
         return None
-    x_min = min(s.x0 for row in rows for s in row.segments)
     x_max = max(s.x1 for row in rows for s in row.segments)
+    # A gutter's left edge is some segment's right end, so those are the only places worth trying.
+    candidates = sorted({s.x1 + MIN_GUTTER / 2 for row in rows for s in row.segments if s.x1 < x_max - MIN_GUTTER})
     best: _Run | None = None
-    x = x_min + MIN_GUTTER
-    while x < x_max - MIN_GUTTER:
+    for x in candidates:
         start = 0
         while start < len(rows):
             end = start
@@ -180,7 +179,6 @@ def _best_run(rows: list[Row]) -> _Run | None:
                 if run.left_rows >= 2 and run.right_rows >= 2 and (best is None or end - start > best.end - best.start):
                     best = run
             start = end + 1
-        x += GUTTER_STEP
     return best
 
 
