@@ -214,15 +214,16 @@ def _margin_lines(side: list[Row], main: list[Row], *, side_is_left: bool) -> li
         else:
             attached.setdefault(index, []).append(text)
     placed = [(row.top, _with_margin(row.text, attached.get(i, []), side_is_left)) for i, row in enumerate(main)]
-    return [text for _, text in sorted(placed + loose, key=lambda pair: pair[0])]
+    placed += [(top, [text]) for top, text in loose]
+    return [line for _, lines in sorted(placed, key=lambda pair: pair[0]) for line in lines]
 
 
-def _with_margin(text: str, margin: list[str], side_is_left: bool) -> str:
+def _with_margin(text: str, margin: list[str], side_is_left: bool) -> list[str]:
     """A left label or date goes on its own line before its row (a heading, a date line above the title);
     a right-hand date stays on its row, as a field of it."""
     if not margin:
-        return text
-    return "\n".join([*margin, text]) if side_is_left else FIELD_GAP.join([text, *margin])
+        return [text]
+    return [*margin, text] if side_is_left else [FIELD_GAP.join([text, *margin])]
 
 
 def _flows_on(text: str) -> bool:
