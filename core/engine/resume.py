@@ -192,7 +192,8 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
         experience = _parse_experience([line for line in lines if line.section is None], today)
     education = _parse_education(lines, today)
     sections = _sections(lines, experience, education)
-    periods = [period for entry in experience if (period := entry.pop("_period")) and _is_position(entry)]
+    periods = [entry.pop("_period") for entry in experience]
+    periods = [period for period, entry in zip(periods, experience, strict=True) if _is_position(entry)]
     result = {
         "name": name,
         "email": email,
@@ -215,9 +216,8 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
 def _skill_text(text: str, name: str | None, experience: list[dict[str, Any]]) -> str:
     """The text skills are read from: without the person's name (the surname "Doe" is no method) and without
     the employer on position lines (working at Figma or OpenAI is not using their product)."""
-    blanks = [re.escape(name)] if name else []
-    if blanks:
-        text = re.sub(blanks[0], lambda m: " " * len(m.group()), text, flags=re.I)
+    if name:
+        text = re.sub(re.escape(name), lambda m: " " * len(m.group()), text, flags=re.I)
     companies = sorted({entry["company"] for entry in experience if entry["company"]}, key=len, reverse=True)
     if not companies:
         return text
