@@ -224,7 +224,11 @@ def _skill_text(text: str, name: str | None, experience: list[dict[str, Any]]) -
     employer = re.compile("|".join(re.escape(company) for company in companies))
     lines = []
     for line in text.split("\n"):
-        if not _BULLET_RE.match(line.strip()) and (_has_dates(line) or len(line.split()) <= 8):
+        if (
+            employer.search(line)
+            and not _BULLET_RE.match(line.strip())
+            and (len(line.split()) <= 8 or _has_dates(line))
+        ):
             line = employer.sub(lambda m: " " * len(m.group()), line)
         lines.append(line)
     return "\n".join(lines)

@@ -46,9 +46,15 @@ _SPLIT_RANGE_RE = re.compile(
 SEASON_RE = re.compile(rf"(?<![\w/])(?P<season>spring|summer|fall|autumn|winter)\s+(?P<year>{_YEAR})(?!\w)", re.I)
 
 
+# Cheap test for a line that ends inside a range (on a dash, "to", or a month after a dash).
+_OPEN_RANGE_END = re.compile(
+    rf"(?:[{_DASH}~]|\b(?:to|until|till|through|thru)|[{_DASH}]\s*[A-Za-z]{{3,9}}\.?)[ \t]*\n", re.I
+)
+
+
 def join_split_ranges(text: str) -> str:
     """Date ranges that a narrow column wrapped over two lines, put back on one line."""
-    return _SPLIT_RANGE_RE.sub(r"\1 ", text)
+    return _SPLIT_RANGE_RE.sub(r"\1 ", text) if _OPEN_RANGE_END.search(text) else text
 
 
 @dataclass(frozen=True)
