@@ -90,3 +90,12 @@ def test_phone_forms(written: str, expected: str) -> None:
 )
 def test_ids_orcids_date_ranges_and_postcodes_are_not_phones(not_a_phone: str) -> None:
     assert _phone(not_a_phone) is None
+
+
+def test_location_never_comes_from_an_employer_or_a_school_line() -> None:
+    text = (
+        "Jane Example\nEXPERIENCE\nEngineer\nAcme Corp, Denver, CO | Jan 2020 - Dec 2022\n"
+        "jane@example.com\nEDUCATION\nB.S. in Physics\nUniversity of Utah, Salt Lake City, UT"
+    )
+    assert parse_resume(text, TODAY)["location"] is None
+    assert parse_resume(text + "\nCONTACT\nBoise, ID", TODAY)["location"] == "Boise, ID"
