@@ -33,7 +33,7 @@ DOCX_MAX_RATIO = 200
 MIN_PDF_TEXT_CHARS = 20
 # Bounds on text before any parsing (a 3-page CV holds ~12,000 characters, its longest word ~60): the
 # parsers' patterns then run in time linear in the text, whatever a hostile upload holds.
-MAX_TEXT_CHARS = 100_000
+MAX_TEXT_CHARS = 50_000  # a 10-page CV has ~40,000
 MAX_TOKEN_CHARS = 300
 MAX_LINE_CHARS = 2_000
 
