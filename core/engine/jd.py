@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from core.engine import keywords
+from core.engine.documents import bound_text
 from core.engine.skills import find_skills, skill_info
 
 DEGREE_LEVELS = ("none", "high_school", "associate", "bachelor", "master", "phd")
@@ -124,7 +125,8 @@ def parse_jd(text: str) -> JobDescription:
 
     Cached: a batch or a page re-analysing the same posting parses it once. Treat the result as read-only.
     """
-    lines = [ln.strip() for ln in (text or "").splitlines()]
+    text = bound_text(text or "")  # capped before parsing: the patterns below then run in linear time
+    lines = [ln.strip() for ln in text.splitlines()]
     title = _title(lines)
     blocks = _blocks(lines)
     structured = any(kind in ("required", "preferred") for kind, _ in blocks)
