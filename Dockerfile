@@ -1,4 +1,4 @@
-# InterviewPrep app image: one Streamlit process per container. See docs/deploy.md.
+# InterviewPrep app image: one server process (st.App: the Streamlit app and the HTTP API) per container. See docs/deploy.md.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -13,7 +13,7 @@ COPY requirements.txt ./
 RUN pip install -r requirements.txt
 
 # Code stays owned by root (read-only to the app user); only data/ is writable.
-COPY app.py alembic.ini ./
+COPY app.py server.py alembic.ini ./
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY app_pages app_pages
 COPY core core
@@ -29,8 +29,8 @@ ENV APP_ENV=production \
 EXPOSE 8501
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
+  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/ready', timeout=4)"]
 
 # Migrating at start is a no-op when the database is already at head (compose runs a one-shot `migrate`
 # service first, so replicas never race to apply the same migration).
-CMD ["sh", "-c", "python -m core.cli migrate && exec python -m streamlit run app.py --server.port 8501 --server.address 0.0.0.0"]
+CMD ["sh", "-c", "python -m core.cli migrate && exec python -m streamlit run server.py --server.port 8501 --server.address 0.0.0.0"]

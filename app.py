@@ -7,7 +7,7 @@ import streamlit as st
 from core import logging_setup
 from core.access import Role
 from core.coaching import cohorts
-from core.ui import auth
+from core.ui import auth, sso
 from core.ui.navigation import SIGN_IN_PAGE, pages_for
 from core.ui.sidebar import render_sidebar
 from core.ui.state import get_ctx, mirror_secrets_into_env, signed_in_actor
@@ -21,10 +21,12 @@ if st.query_params.get(cohorts.INVITE_PARAM):  # an invite link: keep the code t
     st.session_state[cohorts.PENDING_INVITE] = st.query_params[cohorts.INVITE_PARAM]
 
 authenticator = auth.authenticator()
+sso.complete_sign_in()  # back from an OIDC provider: sign in the account it links to, or keep why not
 actor = signed_in_actor()
 signed_in_but_gone = actor is None and st.session_state.get("authentication_status")  # deleted or disabled meanwhile
 if signed_in_but_gone or (actor and st.sidebar.button("Sign out", key="sign_out", icon=":material/logout:")):
     auth.sign_out(authenticator)
+    sso.end_provider_session()
     actor = None
 
 if actor is None:
@@ -41,5 +43,6 @@ else:
     )
     render_sidebar(actor)
     with st.sidebar:  # last in the sidebar, so drawing it or not never shifts the page's own elements
-        auth.remember_sign_in(authenticator)
+        if not sso.signed_in_with_sso():  # Streamlit's own identity cookie remembers an SSO sign-in
+            auth.remember_sign_in(authenticator)
 page.run()

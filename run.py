@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The project's two commands, needing only Python 3.11+:
 
-    python3 run.py         install into .venv, migrate, seed demo data when the database is empty, start the app
+    python3 run.py         install into .venv, migrate, seed demo data when the database is empty, start the server
+                           (server.py: the Streamlit app plus /health, /ready, /analyze-resume, webhooks)
     python3 run.py test    install dev dependencies into .venv, then ruff, the import contracts (lint-imports),
                            mypy and the whole test suite; the first that fails stops the command
 
@@ -56,8 +57,8 @@ def serve() -> None:
     run(PYTHON, "-m", "core.cli", "seed-demo", "--if-empty")
     port = os.environ.get("PORT", "8501")
     os.chdir(ROOT)
-    command = [str(PYTHON), "-m", "streamlit", "run", "app.py", "--server.port", port]
-    os.execv(PYTHON, command)  # noqa: S606 - replace this process with Streamlit; the arguments are ours
+    command = [str(PYTHON), "-m", "streamlit", "run", "server.py", "--server.port", port]
+    os.execv(PYTHON, command)  # noqa: S606 - replace this process with the server; the arguments are ours
 
 
 def test(pytest_args: list[str]) -> None:

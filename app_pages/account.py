@@ -1,10 +1,12 @@
-"""Account: your profile (name, role, target roles), change password, download all your data, delete your account."""
+"""Account: your profile (name, role, target roles), change or set a password, download all your data, delete
+your account."""
 
 import streamlit as st
 
 from core.access import Role
-from core.accounts import privacy, users
+from core.accounts import privacy, sso, users
 from core.student import jobs
+from core.ui import sso as sso_ui
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
@@ -16,18 +18,27 @@ if actor.role == Role.STUDENT:  # target roles live on the profile; the Jobs pag
     st.write("**Target roles:** " + (", ".join(roles) or "none yet"))
     st.page_link("app_pages/jobs.py", label="Change target roles on the Jobs page", icon=":material/work:")
 
-with st.form("change_password", clear_on_submit=True):
-    st.subheader("Change password")
-    current = st.text_input("Current password", type="password")
+has_password = users.has_password(get_ctx(), actor)
+if linked := sso.linked_providers(get_ctx(), actor):
+    labels = {provider.name: provider.label for provider in sso_ui.configured_providers()}
+    st.write("**Single sign-on:** " + ", ".join(dict.fromkeys(labels.get(name, name) for name in linked)))
+with st.form("change_password", clear_on_submit=True):  # an SSO-only account sets a first password instead
+    st.subheader("Change password" if has_password else "Set a password")
+    if not has_password:
+        st.caption("You sign in with single sign-on. A password lets you sign in with your e-mail address too.")
+    current = st.text_input("Current password", type="password") if has_password else ""
     new = st.text_input("New password", type="password", help="At least 10 characters with a letter and a digit.")
     repeat = st.text_input("Repeat new password", type="password")
-    if st.form_submit_button("Change password"):
+    if st.form_submit_button("Change password" if has_password else "Set password"):
         if new != repeat:
             st.error("The new passwords do not match.")
         else:
             with user_errors():
-                users.change_password(get_ctx(), actor, current, new)
-                st.success("Password changed.")
+                if has_password:
+                    users.change_password(get_ctx(), actor, current, new)
+                else:
+                    users.set_first_password(get_ctx(), actor, new)
+                st.success("Password changed." if has_password else "Password set.")
 
 st.subheader("Your data")
 st.caption("Everything we store about you: profile, cohorts, credits, CVs (with the files), reports, flashcards, "

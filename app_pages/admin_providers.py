@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from core import providers_health
+from core.ui import sso
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
 KINDS = {"ai": "Language model", "ocr": "OCR", "storage": "File storage", "video": "Video interviews",
-         "payments": "Payments"}  # fmt: skip
+         "payments": "Payments", "sign-in": "Single sign-on (OIDC)"}  # fmt: skip
 
 actor = current_actor()
 ctx = get_ctx()
@@ -20,7 +21,8 @@ state = st.session_state
 
 st.title("Providers")
 st.caption("Which backends are active and reachable. Keys are never shown; change them in the environment or "
-           "in .streamlit/secrets.toml and restart the app.")  # fmt: skip
+           "in .streamlit/secrets.toml and restart the app. Single sign-on providers are the [auth.*] blocks of "
+           "the secrets.")  # fmt: skip
 
 
 def refresh() -> None:
@@ -29,7 +31,8 @@ def refresh() -> None:
 
 if "providers_checked" not in state:  # checked once per visit; "Check again" repeats it
     with st.spinner("Asking each backend…"), user_errors():
-        state["providers_checked"] = (datetime.now(UTC), providers_health.check_all(ctx, actor))
+        rows = providers_health.check_all(ctx, actor, sign_in=sso.configured_providers())
+        state["providers_checked"] = (datetime.now(UTC), rows)
 
 if (checked := state.get("providers_checked")) is not None:
     at, rows = checked

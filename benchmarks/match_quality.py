@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/match_quality.py [--verbose]
 Prints skill-extraction precision/recall against the labels, years within ±1, degree accuracy, JD parsing
-agreement, and per JD the AUC of ats_score.overall_score for strong-vs-weak and strong-vs-partial pairs.
+agreement, the mean keyword sub-score per label, and per JD the AUC
+of ats_score.overall_score for strong-vs-weak and strong-vs-partial pairs.
 
 Skill precision is reported twice. The labels use a closed vocabulary (every canonical name that appears
 anywhere in labels.json); the taxonomy has ~2,000 skills, so a correct mention of, say, "code review" is
@@ -100,11 +101,16 @@ def main() -> None:
     )
 
     scores: dict[tuple[str, str], int] = {}
+    keyword_by_label: dict[str, list[int]] = {}
     for pair in labels["pairs"]:
         if pair["resume"] in resumes:
             resume, text, layout = resumes[pair["resume"]]
             report = report_for_job(resume, text, jds[pair["jd"]], layout)
             scores[(pair["resume"], pair["jd"])] = report.ats_score.overall_score
+            keyword = report.ats_score.breakdown.keyword_density
+            keyword_by_label.setdefault(pair["match"], []).append(keyword)
+    means = ", ".join(f"{k} {sum(v) / len(v):.1f}" for k, v in sorted(keyword_by_label.items()))
+    print(f"keyword sub-score mean: {means}")
     print(f"{'JD':36} {'strong-vs-weak':>15} {'strong-vs-partial':>18}")
     all_sw, all_sp = [], []
     for jd_name in sorted(jds):

@@ -3,6 +3,9 @@
 Run: .venv/bin/python benchmarks/parse_quality.py [--verbose]
 Prints exact-match accuracy of name/email/phone/location, years within ±1, degree exact, section
 precision/recall and extraction time (p50, max). "Present" is read as the labels' month (2026-11).
+Then, per layout of the layout matrix (tests/layouts), against the one-column reference of each content:
+fields equal (name, email, phone, degree, positions), largest years error, lowest skills Jaccard, largest
+ATS score spread over the 8 corpus JDs, and the extraction time.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.layout_matrix import LABELS as MATRIX  # noqa: E402
+from benchmarks.layout_matrix import corpus_jds, jaccard, read  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.engine.documents import extract_text  # noqa: E402
 from core.engine.resume import parse_resume  # noqa: E402
@@ -88,6 +93,36 @@ def main() -> None:
         f"extraction time per file: p50 {1000 * statistics.median(timings):.0f} ms, "
         f"max {1000 * max(timings):.0f} ms ({len(timings)} files; first call of the process {1000 * cold_start:.0f} ms)"
     )
+
+    layout_matrix(settings)
+
+
+def layout_matrix(settings: Settings) -> None:
+    jds = corpus_jds()
+    contents = sorted(MATRIX["contents"])
+    reference = {content: read(content, MATRIX["reference_layout"], settings) for content in contents}
+    ref_scores = {content: reading.scores(jds) for content, reading in reference.items()}
+    print()
+    print(f"{'layout':22} {'fields equal':>12} {'years err':>9} {'skills J':>8} {'score spread':>12} {'p50 ms':>7}")
+    for layout in MATRIX["layouts"]:
+        equal = 0
+        years_err = spread = 0.0
+        skills_j = 1.0
+        times = []
+        for content in contents:
+            reading = reading_ref = reference[content]
+            if layout != MATRIX["reference_layout"]:
+                reading = read(content, layout, settings)
+            times.append(reading.seconds)
+            equal += reading.fields() == reading_ref.fields()
+            years_err = max(years_err, abs(reading.resume["years_experience"] - reading_ref.resume["years_experience"]))
+            skills_j = min(skills_j, jaccard(reading.resume["skills"], reading_ref.resume["skills"]))
+            scores = reading.scores(jds)
+            spread = max(spread, *(abs(scores[jd] - ref_scores[content][jd]) for jd in jds))
+        print(
+            f"{layout:22} {equal:>6}/{len(contents):<5} {years_err:>9.2f} {skills_j:>8.2f} {spread:>12.0f} "
+            f"{1000 * statistics.median(times):>7.0f}"
+        )
 
 
 if __name__ == "__main__":

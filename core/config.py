@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     razorpay_key_id: str | None = None
     razorpay_key_secret: str | None = None
     razorpay_base_url: str | None = None
+    razorpay_webhook_secret: str | None = None  # the secret set on the webhook in Razorpay's dashboard
     currency: str = "INR"
     credit_packs: list[CreditPack] = Field(default_factory=lambda: list(DEFAULT_PACKS))
 
@@ -95,6 +96,9 @@ class Settings(BaseSettings):
     price_practice_interview: int = 2
     price_video_interview: int = 5
     welcome_credits: int = 10
+
+    # HTTP API (/analyze-resume)
+    api_rate_limit_per_minute: int = Field(default=30, ge=1)
 
     # Sign-in
     auth_cookie_name: str = "interviewprep_auth"

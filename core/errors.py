@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     PDF_PROCESSING_ERROR = "PDF_PROCESSING_ERROR"
     DOCX_PROCESSING_ERROR = "DOCX_PROCESSING_ERROR"
     NO_TEXT_LAYER = "NO_TEXT_LAYER"
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"
     MISSING_JOB_DESCRIPTION = "MISSING_JOB_DESCRIPTION"
     INSUFFICIENT_CREDITS = "INSUFFICIENT_CREDITS"
     AI_SERVICE_ERROR = "AI_SERVICE_ERROR"
@@ -27,6 +28,8 @@ class ErrorCode(StrEnum):
     ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
     INVALID_INPUT = "INVALID_INPUT"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    SSO_REFUSED = "SSO_REFUSED"
+    SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -37,8 +40,11 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.PDF_PROCESSING_ERROR: "We could not read this PDF. It may be damaged; try exporting it again.",
     ErrorCode.DOCX_PROCESSING_ERROR: "We could not read this Word file. Try saving it again as DOCX or PDF.",
     ErrorCode.NO_TEXT_LAYER: (
-        "This PDF is a scanned image with no text we can read. Upload the original document "
-        "or a text-based PDF."
+        "This PDF is a scanned image with no text we can read. Upload the original document or a text-based PDF."
+    ),
+    ErrorCode.TEXT_TOO_LONG: (
+        "This text is far longer than a CV or a job description, or holds a run of characters with no spaces "
+        "that no document has. Upload the document itself."
     ),
     ErrorCode.MISSING_JOB_DESCRIPTION: "Add a job description first.",
     ErrorCode.INSUFFICIENT_CREDITS: "You do not have enough credits for this. Top up on the Wallet page.",
@@ -51,6 +57,8 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ACCOUNT_LOCKED: "Too many failed sign-in attempts. The account is locked for a while.",
     ErrorCode.INVALID_INPUT: "Please check what you entered.",
     ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
+    ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
+    ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
 }
 
 

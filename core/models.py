@@ -53,7 +53,7 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(320), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(100), nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(100))  # None: signs in only through SSO
     role: Mapped[str] = mapped_column(String(20), nullable=False, default="student")
     failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
@@ -62,6 +62,41 @@ class User(Base):
     created_at: Mapped[datetime] = created_at_column()
     last_active_at: Mapped[datetime | None] = mapped_column(DateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A personal API token: only its SHA-256 is stored; the token itself is shown once when created."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(16), nullable=False)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SsoIdentity(Base):
+    """An OIDC account (issuer, subject) linked to a user: later sign-ins find the user by it, not by e-mail."""
+
+    __tablename__ = "sso_identities"
+    __table_args__ = (
+        UniqueConstraint("issuer", "subject", name="uq_sso_identities_issuer_subject"),
+        Index("ix_sso_identities_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    issuer: Mapped[str] = mapped_column(String(255), nullable=False)
+    provider: Mapped[str] = mapped_column(String(60), nullable=False)  # its name in secrets, for people to read
+    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Cohort(Base):
@@ -307,6 +342,8 @@ class Interview(Base):
     provider: Mapped[str] = mapped_column(String(40), nullable=False, default="local")
     conversation_id: Mapped[str | None] = mapped_column(String(120))
     conversation_url: Mapped[str | None] = mapped_column(Text)
+    # The secret in this conversation's Tavus callback_url (/webhooks/tavus/{token}); unguessable, per interview.
+    callback_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     credits_charged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
     created_at: Mapped[datetime] = created_at_column()

@@ -1,4 +1,4 @@
-"""Admin → Providers: which AI, OCR, storage, video and payment backends are active, and whether they answer.
+"""Admin → Providers: which AI, OCR, storage, video, payment and sign-in backends are active, and whether they answer.
 
 Each check is one cheap call with a short time-out; they run in parallel under one overall deadline, so a
 dead backend costs the page a few seconds at most. Details never contain a key, a secret or a response body.
@@ -7,10 +7,11 @@ dead backend costs the page a few seconds at most. Details never contain a key, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 
 from core.access import Actor, Role, require_role
+from core.accounts import sso
 from core.ai import health as ai_health
 from core.ai.health import ProviderStatus
 from core.config import Settings
@@ -75,15 +76,28 @@ CHECKS: tuple[tuple[str, str, Callable[[Settings], list[ProviderStatus] | Provid
 )
 
 
-def check_all(ctx: AppContext, actor: Actor) -> list[ProviderStatus]:
-    """Admin only: one row per backend, in a fixed order, within DEADLINE_SECONDS."""
+def _sign_in(provider: sso.Provider) -> Callable[[Settings], ProviderStatus]:
+    """An OIDC provider answers when its discovery document does (st.login fetches it on every sign-in)."""
+
+    def check(_: Settings) -> ProviderStatus:
+        problem = sso.discovery_problem(provider, timeout=CHECK_TIMEOUT_SECONDS)
+        domains = ", ".join(f"@{domain}" for domain in provider.allowed_domains)
+        detail = (problem or "Discovery document answers.") + (f" Open to {domains} only." if domains else "")
+        return ProviderStatus(f"{provider.label} ({provider.name})", "sign-in", True, problem is None, detail)
+
+    return check
+
+
+def check_all(ctx: AppContext, actor: Actor, sign_in: Sequence[sso.Provider] = ()) -> list[ProviderStatus]:
+    """Admin only: one row per backend, then per OIDC provider in `sign_in`, in order, within DEADLINE_SECONDS."""
     require_role(actor, Role.ADMIN)
-    pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="health")
-    futures = [pool.submit(check, ctx.settings) for _, _, check in CHECKS]
+    checks = [*CHECKS, *((p.name, "sign-in", _sign_in(p)) for p in sign_in)]
+    pool = ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="health")
+    futures = [pool.submit(check, ctx.settings) for _, _, check in checks]
     wait(futures, timeout=DEADLINE_SECONDS)
     pool.shutdown(wait=False, cancel_futures=True)  # a hung backend must not hold the page
     rows: list[ProviderStatus] = []
-    for (name, kind, _), future in zip(CHECKS, futures, strict=True):
+    for (name, kind, _), future in zip(checks, futures, strict=True):
         if not future.done():
             rows.append(ProviderStatus(name, kind, True, False, f"No answer within {DEADLINE_SECONDS:g} s."))
             continue

@@ -28,6 +28,7 @@ from core.errors import AppError, ErrorCode
 from core.models import (
     CV,
     Analysis,
+    ApiToken,
     Base,
     Cohort,
     CohortMember,
@@ -38,6 +39,7 @@ from core.models import (
     Note,
     Payment,
     Review,
+    SsoIdentity,
     Transaction,
     User,
     Wallet,
@@ -58,8 +60,10 @@ OWNED: tuple[tuple[str, type[Base], Any], ...] = (
     ("interviews", Interview, Interview.user_id),
     ("interview_results", InterviewResult, InterviewResult.user_id),
     ("notes_from_counselors", Note, Note.student_id),
+    ("sso_identities", SsoIdentity, SsoIdentity.user_id),
+    ("api_tokens", ApiToken, ApiToken.user_id),
 )
-HIDDEN_COLUMNS = {"password_hash"}
+HIDDEN_COLUMNS = {"password_hash", "token_hash"}  # secrets (hashed) stay out of the export
 
 
 def _json(value: Any) -> Any:

@@ -42,7 +42,10 @@ def hash_password(password: str, rounds: int = 12) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=rounds)).decode()
 
 
-def verify_password(password: str, password_hash: str) -> bool:
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """False without a hash: a single-sign-on-only user has no password to match."""
+    if not password_hash:
+        return False
     try:
         return bcrypt.checkpw(password.encode()[:PASSWORD_MAX_BYTES], password_hash.encode())
     except ValueError:
@@ -75,9 +78,15 @@ def create_user(ctx: AppContext, *, email: str, name: str, password: str, role: 
         raise exists from race
 
 
-def add_user(session: Session, *, email: str, name: str, role: Role, password_hash: str, welcome_credits: int) -> Actor:
-    """Insert a validated user with a wallet (students get the welcome credits) and audit it."""
-    user = User(email=email, name=name, role=str(role), password_hash=password_hash, password_changed_at=utcnow())
+def add_user(
+    session: Session, *, email: str, name: str, role: Role, password_hash: str | None, welcome_credits: int
+) -> Actor:
+    """Insert a validated user with a wallet (students get the welcome credits) and audit it.
+
+    `password_hash` None: the user signs in only through single sign-on until they set a password.
+    """
+    user = User(email=email, name=name, role=str(role), password_hash=password_hash,
+                password_changed_at=utcnow() if password_hash else None)  # fmt: skip
     session.add(user)
     session.flush()
     audit.record(session, actor_id=user.id, action="user.register", subject_user_id=user.id,
@@ -97,7 +106,7 @@ def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
         user = session.scalar(
             select(User).where(User.email == normalise_email(email)).with_for_update()
         )
-        if user is None or user.disabled:
+        if user is None or user.disabled or not user.password_hash:  # no password: signs in through SSO only
             verify_password(password, _DUMMY_HASH)
             raise AppError(ErrorCode.INVALID_CREDENTIALS)
         now = utcnow()
@@ -155,6 +164,24 @@ def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> No
         user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
         user.password_changed_at = utcnow()
         audit.record(session, actor_id=actor.id, action="user.password_changed", subject_user_id=actor.id)
+
+
+def has_password(ctx: AppContext, actor: Actor) -> bool:
+    """False for a user who has only ever signed in through single sign-on."""
+    with ctx.db.session() as session:
+        return bool(session.scalar(select(User.password_hash).where(User.id == actor.id)))
+
+
+def set_first_password(ctx: AppContext, actor: Actor, new: str) -> None:
+    """A single-sign-on user adds a password, so they can also sign in with it; a set password is changed instead."""
+    _check_new_password(new)
+    with ctx.db.session() as session:
+        user = session.scalar(select(User).where(User.id == actor.id).with_for_update())
+        if user is None or user.password_hash:
+            raise AppError(ErrorCode.INVALID_INPUT, "This account already has a password. Change it instead.")
+        user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
+        user.password_changed_at = utcnow()
+        audit.record(session, actor_id=actor.id, action="user.password_set", subject_user_id=actor.id)
 
 
 def count_users(ctx: AppContext) -> int:

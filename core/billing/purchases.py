@@ -15,7 +15,7 @@ from core.access import Actor
 from core.billing.ledger import PURCHASE, move_credits, once
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
-from core.integrations.payments import CheckoutRequest, PaymentStatus
+from core.integrations.payments import LINK_LIFETIME_SECONDS, CheckoutRequest, PaymentStatus
 from core.models import Payment
 
 if TYPE_CHECKING:
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from core.context import AppContext
 
 log = logging.getLogger(__name__)
-# Abandoned checkouts are re-checked this long (Razorpay links are created to expire sooner).
-RECONCILE_WINDOW = timedelta(days=3)
-RECONCILE_LIMIT = 10
+# A checkout's pay link is offered again while it can still be paid.
+OPEN_LINK_WINDOW = timedelta(seconds=LINK_LIFETIME_SECONDS)
+OPEN_LINKS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -216,10 +216,27 @@ def complete_return(ctx: AppContext, actor: Actor, params: Mapping[str, str]) ->
     return _settle(ctx, payment_id, status)
 
 
-def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
-    """Ask the provider about the actor's recent unfinished checkouts; returns those credited now.
+def settle_webhook(ctx: AppContext, status: PaymentStatus) -> PurchaseResult | None:
+    """Record a provider-signed status (the caller checked the signature); None for a checkout we do not know.
 
-    The app has no webhook, so a buyer who paid but never came back is credited the next time the wallet opens.
+    Credits at most once together with the return redirect and `reconcile`: all three go through `_settle`.
+    """
+    with ctx.db.session() as session:
+        payment = session.scalar(
+            select(Payment).where(Payment.provider == ctx.payments.name, Payment.provider_ref == status.ref)
+        )
+        if payment is None or (status.reference is not None and status.reference != payment.idempotency_key):
+            log.warning("webhook for an unknown checkout %s", status.ref)
+            return None
+        payment_id = payment.id
+    return _settle(ctx, payment_id, status)
+
+
+def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
+    """Ask the provider about every one of the actor's unfinished checkouts; returns those credited now.
+
+    A buyer who paid but whose webhook and return were both lost is credited at the next sign-in or Wallet
+    visit. No age cut-off: an expired link is marked so once and is not asked about again.
     A provider that does not answer is skipped quietly: the next visit tries again.
     """
     provider = ctx.payments
@@ -230,10 +247,8 @@ def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
                 Payment.user_id == actor.id,
                 Payment.status == "created",
                 Payment.provider == provider.name,
-                Payment.created_at >= utcnow() - RECONCILE_WINDOW,
             )
             .order_by(Payment.created_at.desc())
-            .limit(RECONCILE_LIMIT)
         ).all()
     credited = []
     for payment_id, ref in pending:
@@ -256,9 +271,9 @@ def pending_checkouts(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
                 Payment.user_id == actor.id,
                 Payment.status == "created",
                 Payment.checkout_url.is_not(None),
-                Payment.created_at >= utcnow() - RECONCILE_WINDOW,
+                Payment.created_at >= utcnow() - OPEN_LINK_WINDOW,
             )
             .order_by(Payment.created_at.desc())
-            .limit(RECONCILE_LIMIT)
+            .limit(OPEN_LINKS_SHOWN)
         )
         return [_result(row, credited_now=False) for row in rows]

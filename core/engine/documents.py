@@ -14,10 +14,11 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any, Literal, Protocol
 
 from core.engine import worker_pool
-from core.engine.pdf_layout import page_lines
+from core.engine.pdf_layout import Word, read_page
 from core.errors import AppError, ErrorCode
 
 FileType = Literal["pdf", "docx", "txt"]
@@ -30,6 +31,11 @@ DOCX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DOCX_MAX_ENTRIES = 1000
 DOCX_MAX_RATIO = 200
 MIN_PDF_TEXT_CHARS = 20
+# Bounds on text before any parsing (a 3-page CV holds ~12,000 characters, its longest word ~60): the
+# parsers' patterns then run in time linear in the text, whatever a hostile upload holds.
+MAX_TEXT_CHARS = 50_000  # a 10-page CV has ~40,000
+MAX_TOKEN_CHARS = 300
+MAX_LINE_CHARS = 2_000
 
 LEGACY_DOC_MESSAGE = (
     "This is an old Word .doc file, which we cannot read safely. Open it in Word and save it as DOCX or PDF."
@@ -83,7 +89,34 @@ def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDoc
         doc = _run_in_worker(file_type, data, limits)
     if not doc.text.strip():
         raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
+    check_text_bounds(doc.text)
     return doc
+
+
+def check_text_bounds(text: str) -> None:
+    """Refuse text no CV or job description has: too long overall, or a run of characters with no space."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise AppError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"This text has {len(text):,} characters; a CV or job description has at most {MAX_TEXT_CHARS:,}.",
+        )
+    if _LONG_TOKEN.search(text):
+        raise AppError(
+            ErrorCode.TEXT_TOO_LONG,
+            f"This text holds a run of more than {MAX_TOKEN_CHARS} characters with no space, which no document has.",
+        )
+
+
+_LONG_TOKEN = re.compile(rf"\S{{{MAX_TOKEN_CHARS + 1}}}")
+_LONG_TOKEN_CUT = re.compile(rf"(\S{{{MAX_TOKEN_CHARS}}})\S+")
+_LONG_LINE_CUT = re.compile(rf"([^\n]{{{MAX_LINE_CHARS}}})(?=[^\n])")
+
+
+def bound_text(text: str) -> str:
+    """The text a parser may safely read: at most MAX_TEXT_CHARS, no token or line beyond its cap (cut, not
+    refused: parsing never fails, and what is cut is no skill, date or address)."""
+    text = _LONG_TOKEN_CUT.sub(r"\1", text[:MAX_TEXT_CHARS])
+    return _LONG_LINE_CUT.sub("\\1\n", text)
 
 
 def detect_type(data: bytes, filename: str, limits: ReadLimits) -> FileType:
@@ -147,6 +180,12 @@ def _decode_text(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This text file is not readable text.") from exc
     if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        try:
+            if utf16 is not None:
+                return _clean_text(data.decode(utf16))
+        except UnicodeDecodeError:
+            pass
         raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
     for encoding in ("utf-8", "cp1252", "latin-1"):
         try:
@@ -154,16 +193,35 @@ def _decode_text(data: bytes) -> str:
             break
         except UnicodeDecodeError:
             continue
+    check_text_bounds(text)  # before the per-character passes below
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
         raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
     return _clean_text(text)
 
 
+def _bomless_utf16(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit in every other byte (ASCII-range text saved as
+    UTF-16 without a byte-order mark, as some Windows tools do), else None."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2], sample[0::2]
+    if odd.count(0) >= len(odd) * 0.6 and even.count(0) <= len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) >= len(even) * 0.6 and odd.count(0) <= len(odd) * 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _clean_text(text: str) -> str:
     """Normalise line ends; bullet glyphs that fonts map to DEL or private-use code points become "•"."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = _SOFT_HYPHEN_IN_WORD.sub("", text)  # a hyphenation point; elsewhere it stands for a dash
     return "".join(_clean_char(ch) for ch in text)
+
+
+_SOFT_HYPHEN_IN_WORD = re.compile(r"(?<=[^\W\d_])\xad(?=[^\W\d_])")
 
 
 def _clean_char(ch: str) -> str:
@@ -175,38 +233,56 @@ def _clean_char(ch: str) -> str:
 
 # --- parsing in a killable worker process -------------------------------------------------------------
 
-_ERROR_FOR_TYPE = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
+_ERROR_FOR_TYPE: dict[str, ErrorCode] = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
 
 
 def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> ExtractedDocument:
     """Parse in a worker process (core.worker_pool) that is killed when it overruns the time limit."""
-    error_code = _ERROR_FOR_TYPE[file_type]
+    message = "This file took too long to read. Try exporting it again, or as another format."
     header = {"type": file_type, "max_pages": limits.max_pdf_pages}
+    return ExtractedDocument(**_ask_worker(header, data, limits, _ERROR_FOR_TYPE[file_type], message))
+
+
+def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[str, Any]:
+    """core.engine.resume.parse_resume, run in a worker process under the extraction time limit: no CV text,
+    however hostile, holds the web process (and its GIL) for longer than that."""
+    message = "This CV took too long to read. Upload the document itself rather than pasted or generated text."
+    header = {"type": "resume", "today": (today or date.today()).isoformat()}
+    result: dict[str, Any] = _ask_worker(header, text.encode("utf-8"), limits, ErrorCode.TEXT_TOO_LONG, message)
+    return result
+
+
+def _ask_worker(header: dict[str, Any], data: bytes, limits: ReadLimits, error_code: ErrorCode, slow: str) -> Any:
     try:
         outcome = worker_pool.run("core.engine.documents", header, data, limits.extraction_timeout_seconds)
     except worker_pool.WorkerTimeout as exc:
-        message = "This file took too long to read. Try exporting it again, or as another format."
-        raise AppError(error_code, message) from exc
+        raise AppError(error_code, slow) from exc
     except (OSError, worker_pool.WorkerFailed) as exc:  # the worker could not start, or died (crash, out of memory)
         raise AppError(error_code) from exc
     if outcome[0] == "error":
         raise AppError(outcome[1], outcome[2])
-    return ExtractedDocument(**outcome[1])
+    return outcome[1]
 
 
 def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
     """Worker side: parse and answer ["ok", fields] or ["error", code, message]."""
-    file_type, max_pages = header["type"], header["max_pages"]
+    file_type = header["type"]
     try:
-        doc = _extract_pdf(data, max_pages) if file_type == "pdf" else _extract_docx(data)
+        if file_type == "resume":
+            from core.engine.resume import parse_resume
+
+            return ["ok", parse_resume(data.decode("utf-8"), date.fromisoformat(header["today"]))]
+        doc = _extract_pdf(data, header["max_pages"]) if file_type == "pdf" else _extract_docx(data)
         return ["ok", asdict(doc)]
     except AppError as exc:
         return ["error", str(exc.code), exc.message]
     except Exception:  # noqa: BLE001 - any parser failure on untrusted input is a "could not read" answer
-        return ["error", str(_ERROR_FOR_TYPE[file_type]), None]
+        return ["error", str(_ERROR_FOR_TYPE.get(file_type, ErrorCode.TEXT_TOO_LONG)), None]
 
 
 def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
+    """pypdf checks the file (encryption, page count); pypdfium2 gives the words and their boxes."""
+    import pypdfium2
     from pypdf import PasswordType, PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -219,19 +295,70 @@ def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
         raise AppError(ErrorCode.FILE_TOO_LARGE, f"This PDF has {pages} pages; the limit is {max_pages}.")
     chunks: list[str] = []
     has_columns = has_tables = False
-    for page in reader.pages:
-        try:
-            raw = page.extract_text(extraction_mode="layout")
-        except Exception:  # noqa: BLE001 - layout mode is stricter than plain mode on odd fonts
-            raw = page.extract_text()
-        lines, columns, tables = page_lines(raw or "")
-        chunks.append("\n".join(re.sub(r" {4,}", "   ", line) for line in lines))  # a gap, not a page width
-        has_columns |= columns
-        has_tables |= tables
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            page = read_page(_page_words(document[index]))
+            chunks.append("\n".join(page.lines))
+            has_columns |= page.has_columns
+            has_tables |= page.has_tables
+    finally:
+        document.close()
     text = _clean_text("\n\n".join(chunks)).strip()
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
         raise AppError(ErrorCode.NO_TEXT_LAYER)
     return ExtractedDocument(text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables)
+
+
+# pdfium's mark for a word hyphenated at a line end ("chart\ufffeing"): the rest of the word, on the next line,
+# belongs to the word before the mark.
+_HYPHENATION = "\ufffe"
+
+
+def _page_words(page: Any) -> list[Word]:
+    """Words of a page with their boxes (top-down coordinates) and line height; spaces, line ends and gaps
+    split them (pdfium supplies the spaces a PDF leaves out)."""
+    textpage = page.get_textpage()
+    height = page.get_height()
+    text = textpage.get_text_range()
+    words: list[Word] = []
+    chars: list[str] = []
+    box: list[float] = []
+    size = 0.0
+    hyphenated: Word | None = None  # the word whose end follows on the next line
+
+    def flush() -> None:
+        if chars:
+            words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+            chars.clear()
+
+    for index in range(min(textpage.count_chars(), len(text))):
+        char = text[index]
+        if char == _HYPHENATION:
+            flush()
+            hyphenated = words[-1] if words else None
+            continue
+        if char.isspace() or (not char.isprintable() and char != "\xad"):
+            flush()
+            hyphenated = None
+            continue
+        if hyphenated is not None:
+            hyphenated.text += char
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)  # loose: the font's line box
+        if right <= left and top <= bottom:
+            continue
+        if chars and (left - box[1] > size * 0.3 or left < box[0] - 1):
+            flush()  # a gap or a jump back without a space: a new word
+        if chars:
+            box = [box[0], max(box[1], right), min(box[2], height - top), max(box[3], height - bottom)]
+        else:
+            box = [left, right, height - top, height - bottom]
+            size = top - bottom
+        chars.append(char)
+    flush()
+    textpage.close()
+    return words
 
 
 def _extract_docx(data: bytes) -> ExtractedDocument:
@@ -257,6 +384,11 @@ def _extract_docx(data: bytes) -> ExtractedDocument:
     return ExtractedDocument(text=_clean_text("\n".join(lines)).strip(), file_type="docx", has_tables=has_tables)
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a run element stands for in text: a tab, a line break (w:br, w:cr) or a non-breaking hyphen.
+_RUN_CHARS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+
 def _docx_block_lines(container: Any) -> list[str]:
     """Lines of a body/header/cell element; list paragraphs get a bullet so structure survives."""
     from docx.oxml.ns import qn
@@ -265,16 +397,18 @@ def _docx_block_lines(container: Any) -> list[str]:
     for child in container.iterchildren():
         if child.tag == qn("w:p"):
             text = "".join(
-                node.text or "" if node.tag == qn("w:t") else "\t"
-                for node in child.iter(qn("w:t"), qn("w:tab"))
+                _RUN_CHARS.get(node.tag, node.text or "")
+                for node in child.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:noBreakHyphen"))
                 if _outside_textbox(node, child)
             )
             style = child.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
             is_list = child.find(f"{qn('w:pPr')}/{qn('w:numPr')}") is not None or (
                 style is not None and "list" in (style.get(qn("w:val")) or "").lower()
             )
-            if text.strip():
-                lines.append(("• " + text.strip()) if is_list else text.strip())
+            parts = [part.strip() for part in text.split("\n") if part.strip()]  # soft line breaks split lines
+            if parts and is_list:
+                parts[0] = "• " + parts[0]
+            lines.extend(parts)
             for box in child.iter(qn("w:txbxContent")):
                 if not any(a.tag.endswith("}Fallback") for a in box.iterancestors()):
                     lines.extend(_docx_block_lines(box))
@@ -307,6 +441,9 @@ def _outside_textbox(node: Any, paragraph: Any) -> bool:
 if __name__ == "__main__":
     import docx  # noqa: F401 - imported once per worker, not once per file
     import pypdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    import core.engine.resume  # noqa: F401
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     worker_pool.serve(_parse_request)

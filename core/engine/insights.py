@@ -1,7 +1,9 @@
 """Strengths, improvements and prioritised recommendations, written from the facts of one report.
 
 Every sentence names the skill, number or check it is about, so two different CVs never get the same
-advice. Priority follows impact on the score: missing required skills and failed parse checks are high.
+advice, and a sentence about the CV quotes the CV line it rests on (`cite`). Absence is claimed only for what
+neither a synonym nor an implied skill covers (the report's missing lists already account for both).
+Priority follows impact on the score: missing required skills and failed parse checks are high.
 """
 
 from __future__ import annotations
@@ -22,10 +24,35 @@ _FORMAT_FIXES = {
 }
 
 
+QUOTE_CHARS = 110
+
+
+def cite(line: str) -> str:
+    """A CV line as quoted evidence: the line itself, cut at a word with " …" when long."""
+    line = " ".join(line.split())
+    return f'"{line if len(line) <= QUOTE_CHARS else line[:QUOTE_CHARS].rsplit(" ", 1)[0] + " …"}"'
+
+
+def cv_line(cv_text: str, fragment: str | None) -> str | None:
+    """The first CV line containing `fragment` (case-insensitive), for citing where a fact comes from."""
+    if not fragment:
+        return None
+    want = " ".join(fragment.split()).lower()
+    return next((ln.strip() for ln in cv_text.splitlines() if want in " ".join(ln.split()).lower()), None)
+
+
+def _with_line(sentence: str, line: str | None) -> str:
+    return f"{sentence[:-1]} (your CV: {cite(line)})." if line else sentence
+
+
 def generate_insights(
-    analysis: Analysis, ev: Evidence, resume: dict[str, Any], job_title: str
+    analysis: Analysis, ev: Evidence, resume: dict[str, Any], job_title: str, cv_text: str = ""
 ) -> dict[str, Any]:
     """{"strengths": [...], "improvements": [...], "recommendations": {"high_priority": [...], ...}}."""
+    lines = analysis.skill_evidence
+    covered = analysis.covered_by
+    jobs = resume.get("experience") or []
+    bullets = [b for job in jobs for b in job.get("bullets") or []]
     skills_ev = ev.skills_match
     req_hit, req_miss = skills_ev.required_matched, skills_ev.required_missing
     pref_hit, pref_miss = skills_ev.preferred_matched, skills_ev.preferred_missing
@@ -42,18 +69,51 @@ def generate_insights(
 
     n_req = len(req_hit) + len(req_miss)
     if req_hit:
-        strengths.append(f"Covers {len(req_hit)} of {n_req} required skills for {role}: {', '.join(req_hit[:6])}.")
+        shown = [f"{s} (covered by {covered[s]})" if s in covered else s for s in req_hit[:6]]
+        strengths.append(
+            _with_line(
+                f"Covers {len(req_hit)} of {n_req} required skills for {role}: {', '.join(shown)}.",
+                next((lines[s] for s in req_hit if s in lines), None),
+            )
+        )
     if pref_hit:
-        strengths.append(f"Brings preferred extras the posting values: {', '.join(pref_hit[:5])}.")
+        strengths.append(
+            _with_line(
+                f"Brings preferred extras the posting values: {', '.join(pref_hit[:5])}.",
+                next((lines[s] for s in pref_hit if s in lines), None),
+            )
+        )
     used = ev.experience_relevance.required_skills_used_in_experience
     if used:
-        strengths.append(f"Shows {', '.join(used[:4])} in real work bullets, not only in a skills list.")
-    if exp.required_years and exp.match_percentage >= 100:
-        strengths.append(f"{exp.candidate_years:g} years of experience clears the {exp.required_years:g}-year bar.")
+        strengths.append(
+            _with_line(
+                f"Shows {', '.join(used[:4])} in real work bullets, not only in a skills list.",
+                next((lines[s] for s in used if s in lines), None),
+            )
+        )
+    if exp.required_years and exp.match_percentage >= 100 and jobs:
+        strengths.append(
+            _with_line(
+                f"{exp.candidate_years:g} years of experience clears the {exp.required_years:g}-year bar.",
+                cv_line(cv_text, jobs[0].get("title")),
+            )
+        )
+    degrees = resume.get("education") or []
     if edu.required and edu.match:
-        strengths.append(f"Education ({edu.candidate.replace('_', ' ')}) meets the {edu.required} requirement.")
+        strengths.append(
+            _with_line(
+                f"Education ({edu.candidate.replace('_', ' ')}) meets the {edu.required} requirement.",
+                cv_line(cv_text, degrees[0].get("degree") if degrees else None),
+            )
+        )
     if "measurable_bullets" in fmt.passed:
-        strengths.append(f"Results are quantified: {fmt.details['measurable_bullets']}.")
+        strengths.append(
+            _with_line(
+                f"Results are quantified: {fmt.details['measurable_bullets']}.",
+                cv_line(cv_text, next((b for b in bullets if any(ch.isdigit() for ch in b)), None)),
+            )
+        )
+    strengths = [s for s in strengths if "(your CV: " in s or not cv_text]
 
     if req_miss:
         theme = _theme(req_miss)
@@ -84,9 +144,14 @@ def generate_insights(
         medium.append(f"Mirror the posting's language where true: {', '.join(missing_kw[:5])}.")
     if pref_miss:
         low.append(f"Nice-to-haves to learn or mention next: {', '.join(pref_miss[:4])}.")
-    if req_hit and len(used) < len(req_hit):
-        unused = [s for s in req_hit if s not in used]
-        low.append(f"Back up {', '.join(unused[:3])} with a bullet that shows where you used it.")
+    unused = [s for s in req_hit if s not in used and skill_info(s) is not None]
+    if unused:
+        low.append(
+            _with_line(
+                f"Back up {', '.join(unused[:3])} with a bullet that shows where you used it.",
+                lines.get(unused[0]),
+            )
+        )
     if not strengths:
         strengths.append(_fallback_strength(resume))
     if not improvements and not high:

@@ -13,8 +13,9 @@ from functools import lru_cache
 from typing import Any
 
 from core.engine import keywords
+from core.engine.documents import bound_text
 from core.engine.report import DEGREE_LEVELS
-from core.engine.skills import find_skills
+from core.engine.skills import find_skills, skill_info
 
 _HEADING_KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("preferred", ("preferred", "nice to have", "nice-to-have", "bonus", "plus", "desired", "desirable",
@@ -50,13 +51,28 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("high_school", re.compile(r"\b(high school|ged|secondary school)\b", re.I)),
 )  # fmt: skip
 _GENERIC_DEGREE = re.compile(r"\b(degree|diploma)\b", re.I)
-_EQUIVALENT = re.compile(
+_EQUIVALENT_EXPERIENCE = re.compile(
     r"\bor\s+(?:an?\s+)?(?:equivalent|comparable|relevant)\s+(?:practical\s+|professional\s+|work\s+)?"
-    r"(?:experience|training)|\bor equivalent\b|\bdegree (?:is )?not required\b",
+    r"(?:experience|training)|\bdegree (?:is )?not required\b",
     re.I,
 )
+_EQUIVALENT = re.compile(r"\bor\s+(?:an?\s+)?equivalent\b", re.I)
 _CLAUSE = re.compile(r"(?<=[.;!?])\s+|;\s*")
-_ALTERNATIVES = re.compile(r"\bor\b|\beither\b", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"\bor\b|\beither\b|\b(?:one|any) of\b|\bsuch as\b|\be\.g\.|\blike\b", re.IGNORECASE)
+# "CI/CD with GitHub Actions, GitLab CI or Jenkins": the skill before these words is the must, the rest examples.
+_EXAMPLES = re.compile(r"\(|\b(?:with|such as|like|e\.g\.|including|using|via|in|on|through|for)\b", re.IGNORECASE)
+# "Bachelor's degree (MBA preferred)": the bracket or tail that softens only part of a degree line.
+_SOFT_PART = re.compile(
+    r"\([^)]*\b(?:preferred|a plus|desirable|ideally|bonus)\b[^)]*\)"
+    r"|[,;]\s*[^,;]*\b(?:preferred|a plus|desirable)\b.*$",
+    re.IGNORECASE,
+)
+_ROLE_NOUNS = re.compile(
+    r"\b(?:engineer|developer|analyst|manager|designer|scientist|consultant|specialist|architect|intern|executive|"
+    r"officer|associate|administrator|coordinator|director|lead|nurse|accountant|owner|representative|technician|"
+    r"writer|strategist|programmer|tester|researcher|assistant|head)s?\b",
+    re.IGNORECASE,
+)
 _BULLET = re.compile(r"^\s*(?:[-•*▪●◦·–]|\d{1,2}[.)])\s+")
 
 
@@ -72,6 +88,14 @@ class JobDescription:
     keywords: list[str]
     text: str = field(repr=False, default="")
     evidence: dict[str, str] = field(default_factory=dict)  # skill -> the JD line that asked for it
+    any_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # required skill -> alternatives that do
+    skill_years: dict[str, float] = field(default_factory=dict)  # "3+ years of Java" -> {"java": 3.0}
+    degree_or_equivalent: bool = False  # "Bachelor's degree or equivalent experience"
+    wording: dict[str, str] = field(default_factory=dict)  # skill -> how the JD writes it ("Postgres")
+
+    def surface(self, skill: str) -> str:
+        """The JD's own word for a canonical skill (the canonical name when the JD did not name it)."""
+        return self.wording.get(skill, skill)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -81,7 +105,17 @@ class JobDescription:
             "min_years": self.min_years,
             "degree_required": self.degree_required,
             "keywords": self.keywords,
+            "any_of": {k: list(v) for k, v in self.any_of.items()},
+            "skill_years": self.skill_years,
+            "degree_or_equivalent": self.degree_or_equivalent,
+            "required_soft_skills": self.soft(self.required_skills),
+            "preferred_soft_skills": self.soft(self.preferred_skills),
         }
+
+    @staticmethod
+    def soft(skills: list[str]) -> list[str]:
+        """The soft skills among `skills` ("communication", "attention to detail"), reported apart."""
+        return [s for s in skills if (info := skill_info(s)) is not None and info.kind == "soft"]
 
 
 @lru_cache(maxsize=128)
@@ -90,23 +124,35 @@ def parse_jd(text: str) -> JobDescription:
 
     Cached: a batch or a page re-analysing the same posting parses it once. Treat the result as read-only.
     """
-    lines = [ln.strip() for ln in (text or "").splitlines()]
+    text = bound_text(text or "")  # capped before parsing: the patterns below then run in linear time
+    lines = [ln.strip() for ln in text.splitlines()]
     title = _title(lines)
     blocks = _blocks(lines)
     structured = any(kind in ("required", "preferred") for kind, _ in blocks)
     required: dict[str, str] = {}
     preferred: dict[str, str] = {}
+    wording: dict[str, str] = {}
+    any_of: dict[str, tuple[str, ...]] = {}
     for kind, line in blocks:
         if kind == "ignore" or not line or _is_degree_line(line):
             continue  # a degree line names fields of study ("Psychology"), not skills
         for clause in _CLAUSE.split(line):  # "must have SEO; HubSpot is a bonus" holds two verdicts
-            names = [m.skill for m in find_skills(clause)]
+            found = find_skills(clause)
+            for m in found:
+                wording.setdefault(m.skill, m.surface)
+            names = list(dict.fromkeys(m.skill for m in found))
             if not names:
                 continue
             if _line_target(kind, clause, structured) == "required":
-                # "CI/CD with GitHub Actions, GitLab CI or Jenkins": one of the alternatives is enough,
-                # so only the first named skill is a must; the alternatives count as preferred.
-                must = names[:1] if _ALTERNATIVES.search(clause) else names
+                must = names
+                if len(names) > 1 and _ALTERNATIVES.search(clause):
+                    # One of the alternatives is enough, so only the first named skill is a must and the
+                    # others count as preferred. "CI/CD with GitHub Actions or Jenkins": CI/CD is the must and
+                    # the rest are examples; "such as Python, Ruby, Java or PHP": any one of them will do.
+                    must = names[:1]
+                    cue = _EXAMPLES.search(clause)
+                    if not (cue and found[0].start < cue.start()):
+                        any_of.setdefault(names[0], tuple(names[1:]))
                 for name in must:
                     required.setdefault(name, line)
                 names = [n for n in names if n not in must]
@@ -114,24 +160,51 @@ def parse_jd(text: str) -> JobDescription:
                 preferred.setdefault(name, line)
     preferred = {k: v for k, v in preferred.items() if k not in required}
     qual_lines = [ln for kind, ln in blocks if kind in ("required", "other", "title")] if structured else lines
+    degree_lines = [ln for kind, ln in blocks if kind in ("required", "other")] if structured else lines
+    degree, or_equivalent = _degree(degree_lines)
     return JobDescription(
         title=title,
         required_skills=sorted(required),
         preferred_skills=sorted(preferred),
         min_years=_min_years([ln for kind, ln in blocks if kind != "ignore"], qual_lines),
-        degree_required=_degree([ln for kind, ln in blocks if kind in ("required", "other")] if structured else lines),
-        keywords=keywords.salient_terms("\n".join(ln for kind, ln in blocks if kind not in ("ignore", "title"))),
+        degree_required=degree,
+        degree_or_equivalent=or_equivalent,
+        keywords=_keywords(title, blocks),
         text=text or "",
         evidence={**preferred, **required},
+        wording=wording,
+        any_of={k: v for k, v in any_of.items() if k in required},
+        skill_years=_skill_years([ln for kind, ln in blocks if kind not in ("ignore", "title")]),
     )
 
 
+def _keywords(title: str, blocks: list[tuple[str, str]]) -> list[str]:
+    """The title as a CV would echo it (unless it is a skill itself), then the distinctive phrases of the posting."""
+    body = keywords.salient_terms("\n".join(ln for kind, ln in blocks if kind not in ("ignore", "title")))
+    skills_in_title = {m.surface.lower() for m in find_skills(title)}
+    from_title = [t for t in keywords.title_terms(title) if t not in skills_in_title]
+    return list(dict.fromkeys(from_title + [k for k in body if k not in from_title]))
+
+
 def _title(lines: list[str]) -> str:
-    for line in lines:
+    """The first line (after a "Title:" label), joined with the next when a line break cut it ("Senior Backend" /
+    "Engineer")."""
+    for i, line in enumerate(lines):
         if not line:
             continue
         match = re.match(r"^(?:job\s+title|title|position|role)\s*[:\-–]\s*(.+)$", line, re.I)
-        return (match.group(1) if match else line).strip()[:120]
+        title = (match.group(1) if match else line).strip()
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if (
+            following
+            and not _ROLE_NOUNS.search(title)
+            and _ROLE_NOUNS.search(following)
+            and len(following.split()) <= 4
+            and len((title + " " + following).split()) <= 10
+            and not re.search(r"[:.]$", title)
+        ):
+            title = f"{title} {following.strip()}"
+        return title[:120]
     return ""
 
 
@@ -199,19 +272,40 @@ def _is_degree_line(line: str) -> bool:
     )
 
 
-def _degree(lines: list[str]) -> str | None:
-    """Lowest degree level named on the first degree line, None when equivalent experience is accepted."""
+def _degree(lines: list[str]) -> tuple[str | None, bool]:
+    """Lowest degree level named on the first degree line, and whether equivalent experience is accepted.
+
+    The level is None when equivalent experience stands in for the degree (labels' convention) or the whole line
+    is a preference; "Bachelor's degree (MBA preferred)" still requires the bachelor's, and "in CS or equivalent"
+    (an equivalent degree) still requires a degree.
+    """
     for line in lines:
-        levels = [level for level, pattern in _DEGREE_PATTERNS if pattern.search(line)]
-        if not levels and not _GENERIC_DEGREE.search(line):
+        required_part = _SOFT_PART.sub(" ", line)
+        levels = [level for level, pattern in _DEGREE_PATTERNS if pattern.search(required_part)]
+        if not levels and not _GENERIC_DEGREE.search(required_part):
             continue
-        if _PREFERRED_WORDS.search(line) and not _REQUIRED_WORDS.search(line):
+        if _PREFERRED_WORDS.search(required_part) and not _REQUIRED_WORDS.search(required_part):
             continue
-        if _EQUIVALENT.search(line):
-            return None
+        if _EQUIVALENT_EXPERIENCE.search(required_part):
+            return None, True
         if not levels:
-            if re.search(r"\b(degree)\b", line, re.I):
-                return "bachelor"
+            if re.search(r"\b(degree)\b", required_part, re.I):
+                return "bachelor", bool(_EQUIVALENT.search(required_part))
             continue
-        return min(levels, key=DEGREE_LEVELS.index)
-    return None
+        return min(levels, key=DEGREE_LEVELS.index), bool(_EQUIVALENT.search(required_part))
+    return None, False
+
+
+def _skill_years(lines: list[str]) -> dict[str, float]:
+    """Minimum years stated for one skill: "3+ years of Java", "2 years' experience with Power BI"."""
+    out: dict[str, float] = {}
+    for line in lines:
+        for m in _YEARS.finditer(line):
+            tail = line[m.end() : m.end() + 60]
+            lead = re.match(r"\s*(?:of\s+)?(?:(?:hands-on|professional|commercial)\s+)?(?:experience\s+)?"
+                            r"(?:(?:with|in|using|of)\s+)?", tail)  # fmt: skip
+            rest = tail[lead.end() if lead else 0 :]
+            found = find_skills(rest)
+            if found and found[0].start <= 1:
+                out.setdefault(found[0].skill, float(m.group(1)))
+    return out

@@ -33,9 +33,10 @@ from core.engine.report import (
     RecommendedRole,
     Report,
     RoleCompatibility,
+    SoftSkills,
 )  # fmt: skip
 from core.engine.resume import parse_resume
-from core.engine.skills import find_skills, skill_info
+from core.engine.skills import covered_by, find_skills, skill_info
 from core.errors import AppError, ErrorCode
 
 # Overall ATS score = sum of weight x part. Sums to 1.
@@ -53,7 +54,7 @@ PART_WEIGHTS: dict[str, dict[str, float]] = {
     # Role compatibility: the recruiter's question "is this the right person", no format.
     "role_compatibility": {"required": 0.45, "preferred": 0.10, "title": 0.20, "years": 0.15, "education": 0.10},
 }
-KEYWORD_FULL_MARKS = 0.6  # finding 60% of the salient JD terms already reads as a well-targeted CV
+KEYWORD_FULL_MARKS = 0.6  # using 60% of the job's terms (skills + key phrases) reads as a well-targeted CV
 PREVIEW_CHARS = 600
 
 
@@ -69,11 +70,16 @@ class _Facts:
     pref_miss: list[str]
     kw_hit: list[str]
     kw_miss: list[str]
+    kw_lines: dict[str, str]  # keyword -> the CV line that uses it
+    skill_terms_hit: list[str]  # the JD's hard skills in its own wording, found in the CV (by any alias)
+    skill_terms_miss: list[str]
     years: float
     degree: str
     title_sim: float
     best_title: str | None
     skills_in_experience: list[str]
+    covered_by: dict[str, str]  # a JD skill the CV shows without naming it -> what covers it ("orm" -> "hibernate")
+    skill_lines: dict[str, str]  # a JD skill found in the CV -> the CV line that shows it
 
 
 def analyze(resume: dict[str, Any], cv_text: str, jd_text: str | None, layout: ats.Layout | None = None) -> Report:
@@ -131,6 +137,13 @@ def report_for_job(
         missing_skills=facts.req_miss + facts.pref_miss,
         matching_keywords=facts.kw_hit,
         missing_keywords=facts.kw_miss,
+        keyword_evidence=facts.kw_lines,
+        covered_by=facts.covered_by,
+        skill_evidence=facts.skill_lines,
+        soft_skills=SoftSkills(
+            matched=JobDescription.soft(facts.req_hit + facts.pref_hit),
+            missing=JobDescription.soft(facts.req_miss + facts.pref_miss),
+        ),
         experience_match=ExperienceMatch(
             required_years=jd.min_years,
             candidate_years=round(facts.years, 1),
@@ -146,7 +159,7 @@ def report_for_job(
     why = Evidence.model_validate(evidence)
     return Report(
         analysis=analysis,
-        insights=generate_insights(analysis, why, resume, jd.title),
+        insights=generate_insights(analysis, why, resume, jd.title, cv_text),
         flashcards=generate_flashcards(jd, resume, analysis),
         ats_score=AtsScore(overall_score=overall, breakdown=parts, evidence=why),
         resume_preview=_preview(cv_text),
@@ -156,29 +169,69 @@ def report_for_job(
 
 
 def _facts(resume: dict[str, Any], cv_text: str, jd: JobDescription) -> _Facts:
-    cv_skills = set(resume.get("skills") or [])
-    stems, stem_text = keywords.stem_index(cv_text)
-    kw_hit = [k for k in jd.keywords if keywords.contains_term(stems, stem_text, k)]
+    named = set(resume.get("skills") or [])
+    titles = _cv_titles(resume, cv_text)
+    covered = _covered(jd, named, titles)
+    cv_skills = named | set(covered)
+    # Alternatives of an "any of" requirement the CV already meets are not missing.
+    spare = {a for must, alts in jd.any_of.items() if must in cv_skills for a in alts}
+    index = keywords.cv_index(cv_text)
+    kw_lines = {k: line for k in jd.keywords if (line := index.find(k))}
+    kw_hit = [k for k in jd.keywords if k in kw_lines]
+    hard = [s for s in jd.required_skills + jd.preferred_skills if (info := skill_info(s)) and info.kind == "hard"]
     exp_text = "\n".join(
         " ".join([j.get("title") or "", *(j.get("bullets") or [])]) for j in resume.get("experience") or []
     )
-    in_exp = {m.skill for m in find_skills(exp_text)}
-    title_sim, best_title = _title_similarity(jd.title, _cv_titles(resume, cv_text))
+    in_exp_named = {m.skill for m in find_skills(exp_text)}
+    job_titles = [j.get("title") or "" for j in resume.get("experience") or []]
+    in_exp = in_exp_named | set(_covered(jd, in_exp_named, job_titles))
+    title_sim, best_title = _title_similarity(jd.title, titles)
     return _Facts(
         jd=jd,
         cv_skills=cv_skills,
         req_hit=[s for s in jd.required_skills if s in cv_skills],
         req_miss=[s for s in jd.required_skills if s not in cv_skills],
         pref_hit=[s for s in jd.preferred_skills if s in cv_skills],
-        pref_miss=[s for s in jd.preferred_skills if s not in cv_skills],
+        pref_miss=[s for s in jd.preferred_skills if s not in cv_skills and s not in spare],
         kw_hit=kw_hit,
         kw_miss=[k for k in jd.keywords if k not in kw_hit],
+        kw_lines=kw_lines,
+        skill_terms_hit=[jd.surface(s) for s in hard if s in cv_skills],
+        skill_terms_miss=[jd.surface(s) for s in hard if s not in cv_skills],
         years=float(resume.get("years_experience") or 0.0),
         degree=resume.get("highest_degree") or "none",
         title_sim=title_sim,
         best_title=best_title,
         skills_in_experience=sorted(s for s in jd.required_skills if s in in_exp),
+        covered_by={s: covered[s] for s in jd.required_skills + jd.preferred_skills if s in covered},
+        skill_lines=_skill_lines(cv_text, named, covered, jd.required_skills + jd.preferred_skills),
     )
+
+
+def _covered(jd: JobDescription, named: set[str], titles: list[str]) -> dict[str, str]:
+    """JD skills a CV covers without naming them: implied by a named skill or a past title, or an alternative
+    the JD accepts instead ("one of Python, Ruby, Java": Ruby covers the python slot)."""
+    covered = covered_by(named, titles)
+    for must, alternatives in jd.any_of.items():
+        if must not in named and must not in covered:
+            have = [a for a in alternatives if a in named or a in covered]
+            if have:
+                covered[must] = f"{have[0]} (the job accepts any of {', '.join([must, *alternatives])})"
+    return covered
+
+
+def _skill_lines(cv_text: str, named: set[str], covered: dict[str, str], wanted: list[str]) -> dict[str, str]:
+    """The first CV line naming each wanted skill, or naming the skill that covers it."""
+    lines: dict[str, str] = {}
+    for line in (ln.strip() for ln in (cv_text or "").splitlines()):
+        if not line:
+            continue
+        found = {m.skill for m in find_skills(line)}
+        for skill in wanted:
+            source = covered.get(skill, "").split(" (")[0]
+            if skill not in lines and (skill in found & named or source in found or source == line):
+                lines[skill] = line
+    return lines
 
 
 def _ratio(hit: list[str], miss: list[str], default: float) -> float:
@@ -218,8 +271,9 @@ def _parts(
     req_cov, pref_cov = _coverages(f)
     sw = PART_WEIGHTS["skills_match"]
     skills = round(100 * (sw["required"] * req_cov + sw["preferred"] * pref_cov))
-    n_kw = len(f.kw_hit) + len(f.kw_miss)
-    kw = round(100 * min(1.0, len(f.kw_hit) / n_kw / KEYWORD_FULL_MARKS)) if n_kw else skills
+    n_kw_hit = len(f.kw_hit) + len(f.skill_terms_hit)
+    n_kw = n_kw_hit + len(f.kw_miss) + len(f.skill_terms_miss)
+    kw = round(100 * min(1.0, n_kw_hit / n_kw / KEYWORD_FULL_MARKS)) if n_kw else skills
     ew = PART_WEIGHTS["experience_relevance"]
     in_exp = len(f.skills_in_experience) / len(f.jd.required_skills) if f.jd.required_skills else req_cov
     experience = round(
@@ -239,6 +293,8 @@ def _parts(
             "required_missing": f.req_miss,
             "preferred_matched": f.pref_hit,
             "preferred_missing": f.pref_miss,
+            "covered_by": f.covered_by,
+            "soft_skills": JobDescription.soft(f.jd.required_skills + f.jd.preferred_skills),
             "formula": f"{sw['required']:.0%} x {len(f.req_hit)}/{len(f.req_hit) + len(f.req_miss)} required"
             f" + {sw['preferred']:.0%} x {len(f.pref_hit)}/{len(f.pref_hit) + len(f.pref_miss)} preferred",
             "jd_lines": {
@@ -248,9 +304,14 @@ def _parts(
         "keyword_density": {
             "found": f.kw_hit,
             "missing": f.kw_miss,
-            "formula": f"{len(f.kw_hit)}/{n_kw} salient JD terms found; {KEYWORD_FULL_MARKS:.0%} earns full marks"
+            "skill_terms_found": f.skill_terms_hit,
+            "skill_terms_missing": f.skill_terms_miss,
+            "cv_lines": f.kw_lines,
+            "full_marks_share": KEYWORD_FULL_MARKS,
+            "formula": f"{n_kw_hit}/{n_kw} job terms (skills and key phrases) found;"
+            f" {KEYWORD_FULL_MARKS:.0%} earns full marks"
             if n_kw
-            else "the job has no salient terms beyond skills; mirrors skills_match",
+            else "the job has no terms beyond skills; mirrors skills_match",
         },
         "experience_relevance": {
             "required_years": f.jd.min_years,
@@ -258,6 +319,9 @@ def _parts(
             "closest_title": f.best_title,
             "title_similarity": round(f.title_sim, 2),
             "required_skills_used_in_experience": f.skills_in_experience,
+            "required_skills_not_used_in_experience": [
+                s for s in f.jd.required_skills if s not in f.skills_in_experience
+            ],
             "formula": f"{ew['years']:.0%} years + {ew['title']:.0%} title + {ew['skills_in_experience']:.0%}"
             " required skills shown in experience bullets",
         },

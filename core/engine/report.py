@@ -66,11 +66,23 @@ class RecommendedRole(_Part):
     reasoning: str
 
 
+class SoftSkills(_Part):
+    """The job's soft skills ("communication"), reported apart from the hard ones."""
+
+    matched: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
 class Analysis(_Part):
     matching_skills: list[str]
     missing_skills: list[str]
     matching_keywords: list[str]
     missing_keywords: list[str]
+    # Evidence from the CV; absent (empty) in reports written before it was recorded.
+    keyword_evidence: dict[str, str] = Field(default_factory=dict)  # keyword -> the CV line that uses it
+    covered_by: dict[str, str] = Field(default_factory=dict)  # JD skill shown without being named -> what covers it
+    skill_evidence: dict[str, str] = Field(default_factory=dict)  # JD skill found -> the CV line that shows it
+    soft_skills: SoftSkills = Field(default_factory=SoftSkills)
     experience_match: ExperienceMatch
     education_match: EducationMatch
     role_compatibility: RoleCompatibility
@@ -126,12 +138,18 @@ class SkillsEvidence(_Part):
     preferred_missing: list[str]
     formula: str
     jd_lines: dict[str, str]  # skill -> the JD line that asked for it
+    covered_by: dict[str, str] = Field(default_factory=dict)  # as Analysis.covered_by
+    soft_skills: list[str] = Field(default_factory=list)  # the job's soft skills, required or preferred
 
 
 class KeywordEvidence(_Part):
     found: list[str]
     missing: list[str]
     formula: str
+    skill_terms_found: list[str] = Field(default_factory=list)  # the job's hard skills in its own wording
+    skill_terms_missing: list[str] = Field(default_factory=list)
+    cv_lines: dict[str, str] = Field(default_factory=dict)  # keyword -> the CV line that uses it
+    full_marks_share: float | None = None  # share of the job's terms that earns full marks
 
 
 class ExperienceEvidence(_Part):
@@ -141,6 +159,7 @@ class ExperienceEvidence(_Part):
     title_similarity: float
     required_skills_used_in_experience: list[str]
     formula: str
+    required_skills_not_used_in_experience: list[str] = Field(default_factory=list)
 
 
 class EducationEvidence(_Part):
@@ -184,6 +203,11 @@ class Job(_Part):
     min_years: float | None
     degree_required: DegreeLevel | None
     keywords: list[str]
+    any_of: dict[str, list[str]] = Field(default_factory=dict)  # required skill -> alternatives that do
+    skill_years: dict[str, float] = Field(default_factory=dict)  # "3+ years of Java" -> {"java": 3.0}
+    degree_or_equivalent: bool = False  # "Bachelor's degree or equivalent experience"
+    required_soft_skills: list[str] = Field(default_factory=list)
+    preferred_soft_skills: list[str] = Field(default_factory=list)
 
 
 class Meta(_Part):

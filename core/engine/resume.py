@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.engine.documents import bound_text
 from core.engine.report import DEGREE_LEVELS
-from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, merged_years
+from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, join_split_ranges, merged_years
 from core.engine.skills import extract_skills
 
 if TYPE_CHECKING:
@@ -56,13 +57,23 @@ _INLINE_HEADINGS = {"skills", "technical skills", "core skills", "key skills", "
 _BULLET_RE = re.compile(r"^(?:[•▪●◦○■□▸►▶➤✓✔✦◆◇➢\-–—*·]|\d{1,2}[.)])\s+")
 _DECORATION_RE = re.compile(r"^[^\w(]+|[\s:]+$")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_P = r"[\s.\-\xad]"  # a separator inside a phone number (a soft hyphen too)
+# "(555) 010-4821", "+1 (555) 010-4821", "555.010.4821"; then "+44 20 7946 0321", "+33 6 12 34 56 78", "(+82) 10 1234"
 _PHONE_RE = re.compile(
-    r"(?<![\w.+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]\d{3,5}(?![\w-]?\d)"
-    r"|(?<![\w.+])\+\d{1,3}(?:[\s.-]?\d{2,5}){2,4}(?![\w-]?\d)"
+    rf"(?<![\w.+])(?:\+\d{{1,3}}{_P}?|\(\+\d{{1,3}}\){_P}?)?(?:\(\d{{2,4}}\){_P}?|\d{{2,4}}{_P})\d{{3,4}}{_P}\d{{3,5}}(?![\w-]?\d)"
+    rf"|(?<![\w.+])(?:\+\d{{1,3}}|\(\+\d{{1,3}}\))(?:{_P}?\d{{1,5}}){{2,6}}(?![\w-]?\d)"
 )
+# A bare mobile number ("9845012345"): only among the contact details, where no ID stands.
+_BARE_MOBILE_RE = re.compile(r"(?<![\w.+/-])(?:0?[6-9]\d{4}[\s\xad-]?\d{5}|0\d{10})(?![\w-]?\d)")
 _LABELLED_PHONE_RE = re.compile(
-    r"(?i)\b(?:phone|mobile|mob|tel|telephone|cell|whatsapp)\b\.?\s*(?:no\.?|number)?\s*[:\-]?\s*(\+?\d[\d\s().-]{5,18}\d)"
+    r"(?i)\b(?:phone|mobile|mob|tel|telephone|cell|whatsapp)\b\.?\s*(?:no\.?|number)?\s*[:\-]?\s*"
+    r"(\(?\+?\d[\d\s().\-\xad]{5,18}\d)"
 )
+# Numbers that are not phones: identifiers after their label, ORCID ids, date ranges.
+_NOT_PHONE_RE = re.compile(
+    r"(?i)\b(?:orcid|id|roll|reg(?:istration)?|aadhaar|pan|ssn|passport|license|licence|isbn|doi)\b[\s.:#no]*$"
+)
+_ORCID_RE = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
 _LINKEDIN_RE = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/[\w%.-]+/?", re.I)
 _GITHUB_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/[\w-]+/?", re.I)
 _URL_RE = re.compile(
@@ -108,8 +119,16 @@ _DEGREE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b[Bb]achelor(?:'s|’s|s)?\b|\bB\.\s?(?:S|A|Sc|Eng|E|Tech|F\.A|B\.A|Com|Arch)\b\.?"
             r"|\b(?:BSc|BEng|BTech|BBA|BFA|BCom|BCA|LLB|BArch|BSN)\b|\b(?:BS|BA)\b(?=\s+(?:in|of)\b|,|\s+[A-Z])",
         ),
-        ("associate", r"\b[Aa]ssociate(?:'s|’s)?\s+(?:of|in|degree)\b|\bA\.\s?A\.?S?\b\.?|\bA\.S\.|\bAAS\b"),
-        ("high_school", r"\bhigh\s+school\b|\bsecondary\s+school\b|\bGED\b|\bA-levels?\b|\bdiploma\b"),
+        (
+            "associate",
+            r"\b[Aa]ssociate(?:'s|’s)?\s+(?:of|in|degree)\b|\bA\.\s?A\.?S?\b\.?|\bA\.S\.|\bAAS\b"
+            r"|\b(?:[Aa]dvanced |[Gg]raduate |[Pp]ostgraduate |[Hh]igher [Nn]ational )?[Dd]iploma (?:in|of)\b",
+        ),
+        (
+            "high_school",
+            r"\bhigh\s+school\b|\bsecondary\s+school\b|\bGED\b|\bA-levels?\b|\b(?:HSC|SSC)\b"
+            r"|(?<!\w )\bdiploma\b(?!\s+(?:in|of)\b)",
+        ),
     )
 )
 _IN_PROGRESS_RE = re.compile(
@@ -162,6 +181,7 @@ class Structure:
 def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     """The DESIGN.md `resume` object for a CV's text; `today` fixes what "Present" means."""
     today = today or date.today()
+    text = join_split_ranges(bound_text(text))
     lines = _classify_lines(text)
     name = _find_name(lines)
     email = _first(_EMAIL_RE, text)
@@ -173,6 +193,7 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     education = _parse_education(lines, today)
     sections = _sections(lines, experience, education)
     periods = [entry.pop("_period") for entry in experience]
+    periods = [period for period, entry in zip(periods, experience, strict=True) if _is_position(entry)]
     result = {
         "name": name,
         "email": email,
@@ -180,7 +201,7 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
         "location": location,
         "links": _find_links(lines, email),
         "sections": sections,
-        "skills": extract_skills(text),
+        "skills": extract_skills(_skill_text(text, name, experience)),
         "years_experience": merged_years(periods),
         "highest_degree": _highest_degree(education),
         "experience": experience,
@@ -192,8 +213,30 @@ def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
     return result
 
 
+def _skill_text(text: str, name: str | None, experience: list[dict[str, Any]]) -> str:
+    """The text skills are read from: without the person's name (the surname "Doe" is no method) and without
+    the employer on position lines (working at Figma or OpenAI is not using their product)."""
+    if name:
+        text = re.sub(re.escape(name), lambda m: " " * len(m.group()), text, flags=re.I)
+    companies = sorted({entry["company"] for entry in experience if entry["company"]}, key=len, reverse=True)
+    if not companies:
+        return text
+    employer = re.compile("|".join(re.escape(company) for company in companies))
+    lines = []
+    for line in text.split("\n"):
+        if (
+            employer.search(line)
+            and not _BULLET_RE.match(line.strip())
+            and (len(line.split()) <= 8 or _has_dates(line))
+        ):
+            line = employer.sub(lambda m: " " * len(m.group()), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def analyze_structure(text: str) -> Structure:
     """Headings and bullets as the parser found them, for scoring how machine-readable a CV is."""
+    text = bound_text(text)
     lines = _classify_lines(text)
     return Structure(
         headings=[(line.text, line.section or "other") for line in lines if line.heading],
@@ -360,21 +403,38 @@ def _clean_name(text: str) -> str | None:
 
 
 def _find_phone(lines: list[Line]) -> str | None:
+    """A labelled number first, then a phone-shaped one near the contact details, then anywhere; a bare
+    10-11 digit mobile only near the contact details. Never an ID, an ORCID, a date range or a postcode."""
     for line in lines:
         labelled = _LABELLED_PHONE_RE.search(line.text)
         if labelled and 7 <= len(re.sub(r"\D", "", labelled.group(1))) <= 15:
-            return labelled.group(1).strip()
-    for group in (_header_lines(lines), lines):
+            return _phone_text(labelled.group(1))
+    header = _header_lines(lines)
+    for group, patterns in ((header, (_PHONE_RE, _BARE_MOBILE_RE)), (lines, (_PHONE_RE,))):
         for line in group:
-            for match in _PHONE_RE.finditer(line.text):
-                digits = re.sub(r"\D", "", match.group(0))
-                if 7 <= len(digits) <= 15 and not re.fullmatch(r"(?:19|20)\d{2}\D+(?:19|20)\d{2}", match.group(0)):
-                    return match.group(0).strip()
+            for pattern in patterns:
+                for match in pattern.finditer(line.text):
+                    if _is_phone(line.text, match):
+                        return _phone_text(match.group(0))
     return None
 
 
+def _is_phone(text: str, match: re.Match[str]) -> bool:
+    number = match.group(0)
+    if not 7 <= len(re.sub(r"\D", "", number)) <= 15 or RANGE_RE.search(number):
+        return False
+    if re.fullmatch(r"(?:19|20)\d{2}\D+(?:19|20)\d{2}", number) or _NOT_PHONE_RE.search(text[: match.start()]):
+        return False
+    return not any(o.start() <= match.start() < o.end() for o in _ORCID_RE.finditer(text))
+
+
+def _phone_text(number: str) -> str:
+    return number.replace("\xad", "-").strip()
+
+
 def _find_location(lines: list[Line]) -> str | None:
-    header = _header_lines(lines)
+    """The person's place near the contact details; never the place of an employer or a school."""
+    header = [line for line in _header_lines(lines) if line.section not in ("experience", "education")]
     for line in header:
         labelled = re.match(r"(?i)^(?:location|address|based in)\s*[:\-]\s*(.+)$", line.text)
         if labelled:
@@ -472,6 +532,26 @@ def _parse_experience(lines: list[Line], today: date) -> list[dict[str, Any]]:
     return entries
 
 
+_ORGANISATION_RE = re.compile(
+    r"\b(?:club|society|association|council|chapter|fraternity|sorority|hackathon|volunteer(?:ing)?|"
+    r"student\s+(?:government|union|body)|course(?:work)?|project)\b",
+    re.I,
+)
+_JOB_TITLE_RE = re.compile(
+    r"\b(?:intern(?:ship)?|assistant|engineer|developer|analyst|designer|scientist|specialist|consultant|"
+    r"manager|nurse|accountant|technician|associate|officer|coordinator|researcher|teacher|tutor|clerk|"
+    r"cashier|representative|administrator|architect|programmer|writer|editor|trainee|apprentice|co-?op)\b",
+    re.I,
+)
+
+
+def _is_position(entry: dict[str, Any]) -> bool:
+    """A job or internship, which counts towards years; a club, society or project does not, unless it is
+    titled as a paid position ("Teaching Assistant, Robotics Club")."""
+    header = " ".join(filter(None, (entry["title"], entry["company"])))
+    return not _ORGANISATION_RE.search(header) or bool(_JOB_TITLE_RE.search(entry["title"] or ""))
+
+
 def _leading_headers(body: list[Line], start: int, end: int) -> list[int]:
     rows: list[int] = []
     while start + len(rows) < end and len(rows) < 2 and _is_header_like(body, start + len(rows)):
@@ -516,9 +596,12 @@ def _header_fields(text: str) -> list[str]:
     fields: list[str] = []
     for part in re.split(r"\s*(?:\||·|•|\t|\s{2,}|\s[—–-]\s|\s@\s|\bat\b)\s*", text):
         part = _drop_place(part.strip(" ,;:-–—"))
-        if part and not re.fullmatch(r"[\W\d]*", part):
+        if part and not re.fullmatch(r"[\W\d]*", part) and not _GRADE_RE.match(part):
             fields.append(part)
     return fields
+
+
+_GRADE_RE = re.compile(r"(?i)(?:c?gpa|grade|percentage|marks|cgpa)\b\s*[:=]?\s*[\d.]")
 
 
 def _is_place(text: str) -> bool:

@@ -25,13 +25,36 @@ _MONTH = (
 )
 _YEAR = r"(?:19|20)\d{2}"
 _DATE = (
-    rf"(?:{_MONTH}\.?,?\s*'?{_YEAR}|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}|{_YEAR}\s*[/.-]\s*(?:0[1-9]|1[0-2])(?!\d)"
+    rf"(?:{_MONTH}\.?,?\s*'?{_YEAR}|(?:0?[1-9]|1[0-2])\s*[/.]\s*{_YEAR}"
+    rf"|{_YEAR}\s*[/.-]\s*(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?(?!\d)"  # ISO 2020-01, 2020-01-15
+    rf"|(?:0?[1-9]|1[0-2])/\d{{2}}(?![\d/])"  # MM/YY
     rf"|(?:spring|summer|fall|autumn|winter)\s+{_YEAR}|{_YEAR})"
 )
-_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|date)"
-_SEP = r"\s*(?:-{1,2}|–|—|‒|―|~|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
-RANGE_RE = re.compile(rf"(?<![\w/])(?P<start>{_DATE}){_SEP}(?P<end>{_DATE}|{_PRESENT})(?![\w/])", re.I)
+_PRESENT = r"(?:present|current(?:ly)?|now|today|ongoing|(?:till|to|until|up\s+to)\s+date|date)"
+_DASH = "-–—‒―−‐‑\xad"  # ASCII, en, em, figure, bar, minus, hyphen, non-breaking and soft hyphen
+_SEP = rf"\s*(?:-{{1,2}}|[{_DASH}]|~|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
+RANGE_RE = re.compile(
+    rf"(?<![\w/])(?:(?P<start>{_DATE}){_SEP}(?P<end>{_DATE}|{_PRESENT})"
+    rf"|(?P<month>{_MONTH})\.?{_SEP}(?P<month_end>{_MONTH}\.?,?\s*{_YEAR})"  # May-August 2014
+    rf"|(?P<year>{_YEAR})\s*[{_DASH}]\s*(?P<short_end>\d{{2}}))(?![\w/])",  # 2019–21
+    re.I,
+)
+# A range broken over two lines: "2017 –" / "Present", "Jan 2026 – May" / "2026".
+_SPLIT_RANGE_RE = re.compile(
+    rf"(?<![\w/])({_DATE}{_SEP}(?:{_MONTH}\.?)?)[ \t]*\n[ \t]*(?=(?:{_DATE}|{_PRESENT})(?![\w/]))", re.I
+)
 SEASON_RE = re.compile(rf"(?<![\w/])(?P<season>spring|summer|fall|autumn|winter)\s+(?P<year>{_YEAR})(?!\w)", re.I)
+
+
+# Cheap test for a line that ends inside a range (on a dash, "to", or a month after a dash).
+_OPEN_RANGE_END = re.compile(
+    rf"(?:[{_DASH}~]|\b(?:to|until|till|through|thru)|[{_DASH}]\s*[A-Za-z]{{3,9}}\.?)[ \t]*\n", re.I
+)
+
+
+def join_split_ranges(text: str) -> str:
+    """Date ranges that a narrow column wrapped over two lines, put back on one line."""
+    return _SPLIT_RANGE_RE.sub(r"\1 ", text) if _OPEN_RANGE_END.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,9 @@ def month_index(year: int, month: int) -> int:
 
 def _parse_date(token: str, *, is_end: bool) -> int | None:
     token = token.strip().lower().replace("'", "")
+    short = re.fullmatch(r"(\d{1,2})/(\d{2})", token)  # MM/YY: a two-digit year in this century
+    if short:
+        return month_index(2000 + int(short.group(2)), int(short.group(1)))
     year_match = re.search(_YEAR, token)
     if not year_match:
         return None
@@ -70,10 +96,27 @@ def _parse_date(token: str, *, is_end: bool) -> int | None:
     name = re.match(r"([a-z]{3})", token)
     if name and name.group(1) in _MONTHS:
         return month_index(year, _MONTHS[name.group(1)])
-    numeric = re.fullmatch(r"(\d{1,2})\s*[/.]\s*\d{4}", token) or re.fullmatch(r"\d{4}\s*[/.-]\s*(\d{2})", token)
+    numeric = re.fullmatch(r"(\d{1,2})\s*[/.]\s*\d{4}", token) or re.match(r"\d{4}\s*[/.-]\s*(\d{2})", token)
     if numeric:
         return month_index(year, int(numeric.group(1)))
     return month_index(year, 1)
+
+
+def _range_bounds(match: re.Match[str], now: int) -> tuple[int | None, int | None, bool]:
+    """Start and end month of a RANGE_RE match, and whether it is ongoing."""
+    if match.group("month"):  # "May-August 2014": the start takes the end's year
+        end = _parse_date(match.group("month_end"), is_end=True)
+        year = int(re.search(_YEAR, match.group("month_end")).group())  # type: ignore[union-attr]
+        return month_index(year, _MONTHS[match.group("month")[:3].lower()]), end, False
+    if match.group("year"):  # "2019–21"
+        start_year = int(match.group("year"))
+        end_year = start_year // 100 * 100 + int(match.group("short_end"))
+        return month_index(start_year, 1), month_index(end_year, 1), False
+    start = _parse_date(match.group("start"), is_end=False)
+    end_text = match.group("end")
+    if re.fullmatch(_PRESENT, end_text.strip(), re.I):
+        return start, max(now, start or now), True
+    return start, _parse_date(end_text, is_end=True), False
 
 
 def find_periods(line: str, today: date) -> list[Period]:
@@ -82,10 +125,7 @@ def find_periods(line: str, today: date) -> list[Period]:
     periods: list[Period] = []
     covered: list[tuple[int, int]] = []
     for match in RANGE_RE.finditer(line):
-        start = _parse_date(match.group("start"), is_end=False)
-        end_text = match.group("end")
-        ongoing = re.fullmatch(_PRESENT, end_text.strip(), re.I) is not None
-        end = max(now, start or now) if ongoing else _parse_date(end_text, is_end=True)
+        start, end, ongoing = _range_bounds(match, now)
         if start is not None and end is not None and end >= start:
             periods.append(Period(start, end, ongoing))
             covered.append(match.span())

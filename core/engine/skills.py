@@ -21,7 +21,8 @@ DATA_DIR = Path(__file__).parents[1] / "data"
 _TOKEN = re.compile(r"[^\W_]+|\S")
 # URLs and e-mail addresses would otherwise leak "github", "linkedin" and friends into the skills.
 _MASK = re.compile(
-    r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|io|dev|me|co|ai|app|design)/\S*",
+    r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|io|dev|me|co|ai|app|design)/\S*"
+    r"|\b(?:github|gitlab|bitbucket|linkedin|behance|dribbble|kaggle)\.com\b",  # a profile link, not a tool
     re.IGNORECASE,
 )
 _BLOCKER = ""  # canonical marker for blocker phrases
@@ -185,3 +186,53 @@ def find_skills(text: str) -> list[SkillMatch]:
 def skill_info(name: str) -> Skill | None:
     """Taxonomy entry for a canonical name, or None."""
     return taxonomy().skills.get(name)
+
+
+# --- implied skills ----------------------------------------------------------------------------------------
+# A reviewed table (core/data/skill_implications.csv): naming the left skill shows the right one ("hibernate"
+# is an ORM, "django" is Python, "aws" is cloud computing). A past job title implies its field
+# (core/data/title_implications.csv: "Backend Engineer" -> backend development).
+
+
+def _read_pairs(name: str) -> list[tuple[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as fh:
+        return [(a.strip().lower(), b.strip().lower()) for a, b in csv.reader(fh) if a and not a.startswith("#")][1:]
+
+
+@lru_cache(maxsize=1)
+def implications() -> dict[str, tuple[str, ...]]:
+    """skill -> the skills it implies directly."""
+    out: dict[str, list[str]] = {}
+    for skill, implied in _read_pairs("skill_implications.csv"):
+        out.setdefault(skill, []).append(implied)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _title_implications() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple(
+        (re.compile(r"(?<![\w-])" + re.escape(words) + r"(?![\w-])", re.IGNORECASE), implied)
+        for words, implied in _read_pairs("title_implications.csv")
+    )
+
+
+def covered_by(named: Iterable[str], titles: Iterable[str] = ()) -> dict[str, str]:
+    """Skills a CV shows without naming them: implied skill -> what implies it (a named skill or a past title).
+
+    Transitive ("next.js" -> "react" -> "javascript", reported as covered by next.js); named skills are left out.
+    """
+    have = set(named)
+    out: dict[str, str] = {}
+    for title in titles:
+        for pattern, implied in _title_implications():
+            if implied not in have and implied not in out and pattern.search(title or ""):
+                out[implied] = title
+    table = implications()
+    queue = [(skill, skill) for skill in sorted(have)]
+    while queue:
+        skill, source = queue.pop(0)
+        for implied in table.get(skill, ()):
+            if implied not in have and implied not in out:
+                out[implied] = source
+                queue.append((implied, source))
+    return out

@@ -43,7 +43,10 @@ class _Worker:
         self.ready = False
         self.proc = subprocess.Popen(
             [sys.executable, "-m", module, "--serve"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=PROJECT_ROOT,
         )
 
     def ask(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:

@@ -8,6 +8,8 @@ AppError(PAYMENT_ERROR) in plain words; key secrets never appear in a message or
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -163,25 +165,7 @@ class RazorpayPaymentLinks:
         return replace(status, payment_id=status.payment_id or signed["razorpay_payment_id"])
 
     def fetch(self, ref: str) -> PaymentStatus:
-        link = self._call(self._client.payment_link.fetch, ref)
-        provider_status = str(link.get("status", ""))
-        state: State = (
-            "paid"
-            if provider_status == "paid"
-            else "failed"
-            if provider_status in ("expired", "cancelled")
-            else "pending"
-        )
-        payments = link.get("payments") or []
-        return PaymentStatus(
-            ref=str(link["id"]),
-            state=state,
-            provider_status=provider_status,
-            amount_minor=int(link.get("amount_paid") or 0),
-            currency=link.get("currency"),
-            reference=link.get("reference_id"),
-            payment_id=payments[-1].get("payment_id") if payments else None,
-        )
+        return link_status(self._call(self._client.payment_link.fetch, ref))
 
     def _call(self, method: Callable[..., Any], argument: object) -> dict[str, Any]:
         try:
@@ -201,6 +185,40 @@ class RazorpayPaymentLinks:
             log.warning("razorpay sent an unexpected reply")
             raise AppError(ErrorCode.PAYMENT_ERROR, UNAVAILABLE)
         return result
+
+
+def link_status(link: Mapping[str, Any]) -> PaymentStatus:
+    """A Razorpay payment_link entity (fetched, or inside a webhook) as our PaymentStatus."""
+    provider_status = str(link.get("status", ""))
+    state: State = (
+        "paid" if provider_status == "paid" else "failed" if provider_status in ("expired", "cancelled") else "pending"
+    )
+    payments = link.get("payments") or []
+    return PaymentStatus(
+        ref=str(link["id"]),
+        state=state,
+        provider_status=provider_status,
+        amount_minor=int(link.get("amount_paid") or 0),
+        currency=link.get("currency"),
+        reference=link.get("reference_id"),
+        payment_id=payments[-1].get("payment_id") if payments else None,
+    )
+
+
+def webhook_signature_valid(body: bytes, signature: str, secret: str) -> bool:
+    """Razorpay's X-Razorpay-Signature: hex HMAC-SHA256 of the raw body with the webhook secret."""
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.strip().encode())
+
+
+def webhook_link_status(event: Mapping[str, Any]) -> PaymentStatus | None:
+    """The payment link's status carried by a `payment_link.*` event; None for any other event."""
+    if not str(event.get("event", "")).startswith("payment_link."):
+        return None
+    link = (((event.get("payload") or {}).get("payment_link") or {}).get("entity")) or {}
+    if not isinstance(link, Mapping) or not link.get("id"):
+        return None
+    return link_status(link)
 
 
 def build_payment_provider(settings: Settings) -> PaymentProvider:

@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.access import Actor, readable_by, require_student_access
 from core.context import AppContext
-from core.engine.documents import ExtractedDocument, extract_text, sanitize_filename
-from core.engine.resume import parse_resume
+from core.engine.documents import ExtractedDocument, extract_text, parse_cv, sanitize_filename
 from core.errors import AppError, ErrorCode
 from core.models import CV, User
 from core.storage import new_key
@@ -84,7 +83,7 @@ def upload_cv(ctx: AppContext, actor: Actor, filename: str, data: bytes) -> CVRe
     if existing is not None:
         return existing
     document = _extract(ctx, data, filename)
-    parsed = parse_resume(document.text)
+    parsed = parse_cv(document.text, ctx.settings)  # in a worker, under the time limit
     key = new_key(actor.id, document.file_type)
     ctx.storage.put(key, data, CONTENT_TYPES[document.file_type])
     try:

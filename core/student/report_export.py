@@ -15,19 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from fpdf import FPDF
 
-from core.engine.report import BREAKDOWN, band
+from core.engine.explain import COLUMNS, PART_LABELS, explain
+from core.engine.report import BREAKDOWN, Report, band
 from core.student.analyses import AnalysisRecord, provider_label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-PART_LABELS = {
-    "keyword_density": "Keywords",
-    "skills_match": "Skills",
-    "experience_relevance": "Experience",
-    "education_match": "Education",
-    "format_optimization": "Format",
-}
 BAND_COLOURS = {"good": "#2e7d32", "fair": "#f9a825", "poor": "#c62828"}
 # fpdf2 subsets the fonts with fontTools, which logs some 60 INFO lines per PDF: keep them out of the app log.
 logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
@@ -43,6 +37,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     bullets: list[str] = field(default_factory=list)
     rows: list[tuple[str, str]] = field(default_factory=list)
+    table: list[tuple[str, ...]] = field(default_factory=list)  # first tuple is the header
 
 
 def _join(items: list[str]) -> str:
@@ -98,6 +93,7 @@ def outline(record: AnalysisRecord) -> list[Section]:
             "Keywords",
             rows=[("Found", _join(analysis.matching_keywords)), ("Missing", _join(analysis.missing_keywords))],
         ),
+        *_why_sections(report),
         Section("Strengths", bullets=list(insights.strengths)),
         Section("Improvements", bullets=list(insights.improvements)),
         Section(
@@ -119,7 +115,19 @@ def outline(record: AnalysisRecord) -> list[Section]:
             ],
         ),
     ]
-    return [s for s in sections if s.paragraphs or s.bullets or s.rows]
+    return [s for s in sections if s.paragraphs or s.bullets or s.rows or s.table]
+
+
+def _why_sections(report: Report) -> list[Section]:
+    """ "Why these scores": per sub-score the sentence and the table the report page shows."""
+    return [
+        Section(
+            f"Why these scores — {part.label}: {part.score} / 100 ({part.share:.0%} of the overall score)",
+            paragraphs=[part.sentence],
+            table=[COLUMNS, *((r.what, r.counted, r.missing, r.weight) for r in part.rows)] if part.rows else [],
+        )
+        for part in explain(report)
+    ]
 
 
 # --- Markdown ---------------------------------------------------------------------------------------------
@@ -137,6 +145,14 @@ def to_markdown(record: AnalysisRecord) -> str:
         if section.rows:
             lines += ["| | |", "|---|---|", *(f"| {_md(k)} | {_md(v)} |" for k, v in section.rows), ""]
         lines += [*(f"{_md(p)}\n" for p in section.paragraphs)]
+        if section.table:
+            header, *body = section.table
+            lines += [
+                "| " + " | ".join(_md(c) for c in header) + " |",
+                "|" + "---|" * len(header),
+                *("| " + " | ".join(_md(c) for c in row) + " |" for row in body),
+                "",
+            ]
         if section.bullets:
             lines += [*(f"- {_md(b)}" for b in section.bullets), ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -236,10 +252,24 @@ def to_pdf(record: AnalysisRecord) -> bytes:
             pdf.multi_cell(width - 48, 5.5, value, new_x="LMARGIN", new_y="NEXT")
         for paragraph in section.paragraphs:
             pdf.multi_cell(width, 5.5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        if section.table:
+            _pdf_table(pdf, section.table)
         for bullet in section.bullets:
             pdf.cell(5, 5.5, "•")
             pdf.multi_cell(width - 5, 5.5, bullet, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _pdf_table(pdf: FPDF, rows: list[tuple[str, ...]]) -> None:
+    pdf.set_font("DejaVu", "", 8.5)
+    with pdf.table(
+        col_widths=(32, 30, 26, 12), line_height=4.5, first_row_as_headings=True, text_align="LEFT"
+    ) as table:
+        for row in rows:
+            cells = table.row()
+            for value in row:
+                cells.cell(value or "—")
+    pdf.set_font("DejaVu", "", 9.5)
 
 
 def file_stem(record: AnalysisRecord) -> str:

@@ -11,10 +11,11 @@ import json
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.engine.explain import COLUMNS, PART_LABELS, explain, with_cover
 from core.engine.report import BREAKDOWN, FAIR_SCORE, GOOD_SCORE
 from core.student import report_export
 from core.student.analyses import AnalysisRecord, provider_label
-from core.student.report_export import PART_LABELS, score_colour
+from core.student.report_export import score_colour
 from core.ui.charts import PLOT_CONFIG
 
 CHART_HEIGHT = 260
@@ -99,9 +100,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
     st.markdown(f"**Role compatibility {compat.score} / 100.** {compat.reasoning}")
 
     st.markdown("#### Skills")
-    st.markdown("**Required** — on your CV: " + chips(skills.required_matched if skills else [], "green"))
+    required_hit = with_cover(skills.required_matched, skills.covered_by) if skills else []
+    preferred_hit = with_cover(skills.preferred_matched, skills.covered_by) if skills else []
+    st.markdown("**Required** — on your CV: " + chips(required_hit, "green"))
     st.markdown("**Required** — missing: " + chips(skills.required_missing if skills else [], "red"))
-    st.markdown("**Preferred** — on your CV: " + chips(skills.preferred_matched if skills else [], "green"))
+    st.markdown("**Preferred** — on your CV: " + chips(preferred_hit, "green"))
     st.markdown("**Preferred** — missing: " + chips(skills.preferred_missing if skills else [], "orange"))
 
     exp, edu = analysis.experience_match, analysis.education_match
@@ -150,9 +153,11 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
             st.markdown(f"**{card.front}**  \n{card.back}")
 
     st.markdown("#### Why these scores")
-    for part in BREAKDOWN:
-        with st.expander(f"{PART_LABELS[part]}: {record.breakdown[part]} / 100"):
-            st.json(getattr(evidence, part).model_dump(mode="json") if evidence else {}, expanded=True)
+    for part in explain(report):
+        with st.expander(f"{part.label}: {part.score} / 100 · {part.share:.0%} of the overall score"):
+            st.markdown(part.sentence)
+            if part.rows:
+                st.table([dict(zip(COLUMNS, (r.what, r.counted, r.missing, r.weight), strict=True)) for r in part.rows])
 
     if downloads:
         report_downloads(record, key=key)

@@ -95,12 +95,14 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 @dataclass
 class AppServer:
-    """`streamlit run app.py` as a subprocess on a free loopback port; its output goes to `log_path`."""
+    """`streamlit run server.py` (the app and its HTTP API, as deployed) as a subprocess on a free loopback
+    port; its output goes to `log_path`."""
 
     env: dict[str, str]
     log_path: Path
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    extra_args: tuple[str, ...] = ()  # more `streamlit run` options, e.g. ("--secrets.files", path)
 
     @property
     def url(self) -> str:
@@ -112,7 +114,7 @@ class AppServer:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",
             "--server.headless",
             "true",
             "--server.port",
@@ -123,6 +125,7 @@ class AppServer:
             "false",
             "--server.fileWatcherType",
             "none",
+            *self.extra_args,
         ]
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

@@ -3,6 +3,7 @@ the code, and the app starts with compose's environment against PostgreSQL and a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -55,6 +56,8 @@ def test_compose_has_the_services_and_wiring():
         assert services[name]["environment"] == services["app1"]["environment"]
     assert services["migrate"]["command"] == ["python", "-m", "core.cli", "migrate"]
     assert services["migrate"]["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    assert services["proxy"]["depends_on"] == {name: {"condition": "service_healthy"} for name in ("app1", "app2")}
+    assert "/ready" in " ".join(services["app1"]["healthcheck"]["test"])
     mounted = [volume.split(":")[0] for volume in services["proxy"]["volumes"]]
     assert all((ROOT / path).is_file() for path in mounted)
 
@@ -79,7 +82,7 @@ def test_proxy_is_sticky_and_checks_health():
     assert [(name, host) for name, host, _ in servers] == [("app1", "app1"), ("app2", "app2")]
     assert len({cookie for *_, cookie in servers}) == 2
     assert re.search(r"^\s*cookie \S+ insert", config, re.MULTILINE)
-    assert "option httpchk GET /_stcore/health" in config
+    assert "option httpchk GET /ready" in config
     assert re.search(r"timeout tunnel\s+\d+h", config)  # websockets outlive ordinary request timeouts
 
 
@@ -94,11 +97,11 @@ def test_dockerfile_copies_existing_files_and_runs_as_non_root():
         *sources, _target = [part for part in shlex.split(copy) if not part.startswith("--")]
         assert all((ROOT / source).exists() for source in sources), copy
     assert by_name["USER"] == ["app"]
-    assert "/_stcore/health" in by_name["HEALTHCHECK"][0]
+    assert "/ready" in by_name["HEALTHCHECK"][0]
     command = by_name["CMD"][-1]
-    assert command.index("core.cli migrate") < command.index("streamlit run app.py")
+    assert command.index("core.cli migrate") < command.index("streamlit run server.py")
     copied = {part for copy in by_name["COPY"] for part in shlex.split(copy)}
-    imported_top_level = {"app.py", "app_pages", "core", "migrations", "prompts", "alembic.ini"}
+    imported_top_level = {"app.py", "server.py", "app_pages", "core", "migrations", "prompts", "alembic.ini"}
     assert imported_top_level <= copied
 
 
@@ -128,6 +131,9 @@ def test_app_serves_with_compose_environment(compose_server: AppServer):
         assert b"<noscript>" in response.read()
     settings = Settings(**{k.lower(): v for k, v in compose_server.env.items() if not k.startswith("STREAMLIT_")})
     assert "bucket" in S3Storage(settings).health()  # the same S3 settings reach the bucket (created on first use)
+    with urllib.request.urlopen(compose_server.url + "/ready", timeout=10) as response:  # PostgreSQL and S3 answer
+        assert json.loads(response.read()) == {"status": "ready", "down": [], "checks": {"database": "ok",
+                                                                                          "storage": "ok"}}
     assert compose_server.process.poll() is None, compose_server.log_tail()
 
 

@@ -216,6 +216,28 @@ def test_docx_reads_header_body_list_table_and_footer(settings: Settings) -> Non
     assert document.file_type == "docx" and document.has_tables
 
 
+def test_docx_soft_line_breaks_tabs_and_hyperlinks_split_and_keep_text(settings: Settings) -> None:
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("Senior Engineer").add_break(WD_BREAK.LINE)
+    paragraph.add_run("Acme Corp")
+    paragraph.add_run().add_tab()
+    paragraph.add_run("Jan 2020 – Present")
+    link = parse_xml(
+        '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:r><w:t>github.com/jane</w:t></w:r></w:hyperlink>"
+    )
+    contact = document.add_paragraph("Links: ")
+    contact._p.append(link)
+    out = io.BytesIO()
+    document.save(out)
+    lines = extract_text(out.getvalue(), "cv.docx", settings).text.splitlines()
+    assert lines == ["Senior Engineer", "Acme Corp\tJan 2020 – Present", "Links: github.com/jane"]
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [

@@ -62,6 +62,11 @@ def sign(key_secret: str, link_id: str, reference_id: str, status: str, payment_
     return hmac.new(key_secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+def webhook_signature(webhook_secret: str, body: bytes) -> str:
+    """Razorpay's X-Razorpay-Signature: hex HMAC-SHA256 of the raw body with the webhook secret."""
+    return hmac.new(webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
 class FakeRazorpay:
     def __init__(
         self,
@@ -125,6 +130,24 @@ class FakeRazorpay:
             "razorpay_payment_link_status": "paid",
             "razorpay_signature": sign(self.key_secret, link_id, link["reference_id"], "paid", payment_id),
         }
+
+    def paid_event(self, link_id: str, webhook_secret: str) -> tuple[bytes, str]:
+        """The `payment_link.paid` webhook Razorpay POSTs for a paid link: (raw body, X-Razorpay-Signature)."""
+        with self._lock:
+            link = json.loads(json.dumps(self.links[link_id]))
+        payment = link["payments"][-1]
+        event = {
+            "entity": "event", "account_id": "acc_FakeAccount01", "event": "payment_link.paid",
+            "contains": ["payment_link", "order", "payment"],
+            "payload": {
+                "payment_link": {"entity": link},
+                "payment": {"entity": {"id": payment["payment_id"], "entity": "payment", "amount": payment["amount"],
+                                       "currency": link["currency"], "status": "captured", "method": "upi"}},
+            },
+            "created_at": int(time.time()),
+        }  # fmt: skip
+        body = json.dumps(event).encode()
+        return body, webhook_signature(webhook_secret, body)
 
     def set_status(self, link_id: str, status: str) -> None:
         with self._lock:

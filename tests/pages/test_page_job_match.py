@@ -3,16 +3,19 @@ credits, a deleted CV, an empty JD."""
 
 from __future__ import annotations
 
+import io
 import json
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from core.access import Role
 from core.billing import ledger
+from core.engine.explain import explain
 from core.models import Analysis
-from core.student import analyses, cvs, jobs
+from core.student import analyses, cvs, jobs, report_export
 from tests.conftest import CORPUS
 from tests.fakes.openai_server import API_KEY, answer, error
 
@@ -86,7 +89,10 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
         assert (f":{colour}-badge[{level.title()} priority]" in markdown) == bool(items)
         assert all(item in markdown for item in items)
     assert "new cards were added to your deck" in " ".join(texts(at, "caption"))
-    assert {e.label for e in at.expander} >= {f"Skills: {record.breakdown['skills_match']} / 100"}
+    assert f"Skills: {record.breakdown['skills_match']} / 100 · 40% of the overall score" in {
+        e.label for e in at.expander
+    }
+    assert_scores_explained_in_words(at, record)
     labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Download PDF", "Download Markdown", "Download JSON"]
 
@@ -97,6 +103,28 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
     assert not at.exception
     assert at.subheader[0].value == "Data Analyst"
     assert ledger.balance(app_env, student) == 9
+
+
+def assert_scores_explained_in_words(at: AppTest, record: analyses.AnalysisRecord) -> None:
+    """ "Why these scores": a sentence and a table per sub-score, no JSON; the export says the same."""
+    assert not at.get("json")
+    markdown = [m.value for m in at.markdown]
+    tables = at.get("table")
+    explained = explain(record.report)
+    assert len(tables) >= len(explained) - 1  # education without a requirement may have a one-row table
+    for part in explained:
+        assert part.sentence in markdown
+        assert "{" not in part.sentence and "formula" not in part.sentence
+    skills = next(p for p in explained if p.part == "skills_match")
+    assert skills.sentence.startswith("Your CV shows ")
+    exported = report_export.to_markdown(record)
+    for part in explained:
+        assert part.sentence in exported.replace("\\", "\\")
+        for row in part.rows:
+            assert f"| {row.what} |" in exported
+    assert '{"' not in exported and "required_matched" not in exported
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(report_export.to_pdf(record))).pages)
+    assert "Why these scores" in pdf_text and "Your CV shows" in " ".join(pdf_text.split())
 
 
 MODEL_INSIGHTS = {

@@ -1,0 +1,306 @@
+"""A career-fair rush against one replica: N students at once, each on a realistic journey with think time.
+
+Usage: python benchmarks/crowd.py [--sessions 10,20,30] [--seconds 60] [--think 2] [--postgres]
+
+For each N a fresh server (`streamlit run app.py`, as `python3 run.py` serves it) is started on loopback with
+an empty database (SQLite by default; a throwaway PostgreSQL database with --postgres), N student accounts
+are created, and N clients (benchmarks/st_client.py: Streamlit's own websocket protocol, not browsers — see
+there why) each repeat the journey  sign in → upload a CV → job match → review a flashcard → answer a practice
+question  with a random think time between steps, until the time is up (each journey is bounded, and so is
+the run). Every step's time is from the click to the end of the script run it caused, as a user waits for it.
+
+Prints p50/p95 per step, errors, the server's CPU and RSS (its whole process tree: parser workers included),
+RSS per idle signed-in session, and the largest N that met the targets (every step's p95 ≤ 1 s except the
+match's ≤ 2 s, and no errors).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from st_client import StreamlitClient  # noqa: E402
+
+from tests.e2e.harness import AppServer  # noqa: E402
+
+PASSWORD = "Crowd-pass-2026"
+CORPUS = ROOT / "tests" / "corpus"
+CV_FILES = sorted((CORPUS / "resumes").glob("*.txt")) + sorted((CORPUS / "resumes").glob("*.docx"))
+JD_TEXTS = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "jds").glob("*.txt"))]
+MATCH = "run the match"
+TARGET = {MATCH: 2.0}
+DEFAULT_TARGET = 1.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+# --- the server's process tree ---------------------------------------------------------------------------
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            todo += [int(child) for child in task.read_text().split()]
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError):
+            continue
+    return total / CLOCK_TICKS
+
+
+def rss_mb(pid: int, *, tree: bool = True) -> float:
+    total = 0
+    for p in _tree(pid) if tree else [pid]:
+        try:
+            line = next(ln for ln in Path(f"/proc/{p}/status").read_text().splitlines() if ln.startswith("VmRSS"))
+            total += int(line.split()[1])
+        except (OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+# --- one student's journey -------------------------------------------------------------------------------
+
+
+class Student:
+    """One student's session; every click's wait is recorded under its name."""
+
+    def __init__(self, base_url: str, email: str, record: dict[str, list[float]], errors: list[str]) -> None:
+        self.email, self.record, self.errors = email, record, errors
+        self.client = StreamlitClient(base_url)
+
+    async def click(self, name: str, change=None, page: str | None = None) -> None:
+        self.record[name].append(await self.client.run(change, page=page))
+        if self.client.exceptions:
+            self.errors.append(f"{name}: {self.client.exceptions[0][:200]}")
+
+    async def sign_in(self) -> None:
+        c = self.client
+        self.record["open the app"].append(await c.connect())
+
+        def fill(_tree) -> None:
+            c.widget("text_input", "Email").input(self.email)
+            c.widget("text_input", "Password").input(PASSWORD)
+            c.widget("button", "Sign in").click()
+
+        await self.click("sign in", fill)
+        if "cvs" not in c.pages:
+            raise RuntimeError(f"{self.email} could not sign in: {c.text()[:200]}")
+
+    async def upload(self, path: Path) -> None:
+        c = self.client
+        await self.click("open My CVs", page="cvs")
+        await c.upload("Upload a CV", path.name, path.read_bytes())
+        await self.click("upload a CV")
+        c.uploads.clear()  # the uploader is drawn anew after a successful upload, as in a browser
+
+    async def match(self, jd_text: str) -> None:
+        c = self.client
+        await self.click("open Job match", page="job_match")
+        c.choose("segmented_control", "Job", "Paste a job")
+        await self.click("choose a pasted job")
+        nonce = f"\nReference {uuid.uuid4().hex[:8]}"  # a new posting each time: a repeat would reopen for free
+
+        def fill(_tree) -> None:
+            c.widget("text_area", "Job description").input(jd_text + nonce)
+            c.widget("button", "Run match").click()
+
+        await self.click(MATCH, fill)
+
+    async def flashcard(self) -> None:
+        c = self.client
+        await self.click("open Flashcards", page="flashcards")
+        await self.click("show the answer", lambda _t: c.widget("button", "Show answer").click())
+        await self.click("grade the card", lambda _t: c.widget("button", "Good").click())
+
+    async def practice(self) -> None:
+        c = self.client
+        await self.click("open Interviews", page="interviews")
+        await self.click("start a practice interview", lambda _t: c.widget("button", "Start interview").click())
+
+        def answer(_tree) -> None:
+            c.widget("text_area", "Your answer").input(
+                "At my last internship our team of 6 had a slow report. I was asked to fix it, so I rewrote the "
+                "SQL and added an index, and the report went from 40 minutes to 3 minutes for 200 users.")
+            c.widget("button", "Submit answer").click()
+
+        await self.click("submit an answer", answer)
+        await self.click("leave the interview", lambda _t: c.widget("button", "Leave and resume later").click())
+
+    async def journey(self, think: float, until: float) -> None:
+        """Sign in, then upload → match → flashcard → practice, with think time, until `until` (monotonic)."""
+        rng = random.Random(self.email)
+        try:
+            await self.sign_in()
+            while time.monotonic() < until:
+                for action in (lambda: self.upload(rng.choice(CV_FILES)), lambda: self.match(rng.choice(JD_TEXTS)),
+                               self.flashcard, self.practice):  # fmt: skip
+                    await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+                    if time.monotonic() >= until:
+                        break
+                    await action()
+        except Exception as error:  # noqa: BLE001 - a failed session is a measured error, not a crash
+            self.errors.append(f"{self.email}: {type(error).__name__}: {str(error)[:200]}")
+
+
+# --- a run at one crowd size ------------------------------------------------------------------------------
+
+
+def create_students(env: dict[str, str], count: int) -> list[str]:
+    """`count` student accounts with credits to spare, plus one for the warm-up journey (the first in the list)."""
+    os.environ.update(env)
+    from core.access import Role
+    from core.accounts import users
+    from core.billing import grants
+    from core.config import Settings
+    from core.context import AppContext
+
+    ctx = AppContext(Settings())
+    ctx.db.upgrade()
+    admin = users.create_user(ctx, email="admin@crowd.test", name="Crowd Admin", password=PASSWORD, role=Role.ADMIN)
+    emails = []
+    for i in range(count + 1):
+        student = users.create_user(ctx, email=f"student{i:03d}@crowd.test", name=f"Student {i}", password=PASSWORD)
+        grants.grant(ctx, admin, email=student.email, credits=500, reason="crowd benchmark")
+        emails.append(student.email)
+    ctx.db.engine.dispose()
+    return emails
+
+
+def stored_work() -> dict[str, int]:
+    """What the journeys left in the database, to check that every click did its work."""
+    from sqlalchemy import func, select
+
+    from core.config import Settings
+    from core.context import AppContext
+    from core.models import CV, Analysis, Interview, Review
+
+    ctx = AppContext(Settings())
+    with ctx.db.session() as session:
+        counts = {name: session.scalar(select(func.count(model.id))) or 0
+                  for name, model in (("CVs", CV), ("analyses", Analysis), ("reviews", Review),
+                                      ("interviews", Interview))}  # fmt: skip
+    ctx.db.engine.dispose()
+    return counts
+
+
+async def crowd(base_url: str, emails: list[str], seconds: float, think: float, pid: int) -> dict:
+    warm_up: dict[str, list[float]] = defaultdict(list)
+    warm_errors: list[str] = []
+    first = Student(base_url, emails[0], warm_up, warm_errors)  # one journey first: imports and workers load
+    await first.journey(0, time.monotonic() + 1)
+    await first.client.close()
+    rss_start, main_start = rss_mb(pid), rss_mb(pid, tree=False)
+    record: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = list(warm_errors)
+    students = [Student(base_url, email, record, errors) for email in emails[1:]]
+    cpu_before, started = cpu_seconds(pid), time.monotonic()
+    until = started + seconds
+    await asyncio.wait_for(asyncio.gather(*(s.journey(think, until) for s in students)), seconds + 180)
+    elapsed = time.monotonic() - started
+    cpu = (cpu_seconds(pid) - cpu_before) / elapsed
+    rss_busy = rss_mb(pid)
+    await asyncio.sleep(3)  # the last runs settle: the sessions are now idle, signed in
+    rss_idle, main_idle = rss_mb(pid), rss_mb(pid, tree=False)
+    for s in students:
+        await s.client.close()
+    return {"record": record, "errors": errors, "cpu": cpu, "rss_start": rss_start, "rss_busy": rss_busy,
+            "rss_idle": rss_idle, "main_start": main_start, "main_idle": main_idle}  # fmt: skip
+
+
+def pct(samples: list[float], q: int) -> float:
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1] if len(samples) > 1 else samples[0]
+
+
+def report(count: int, result: dict, stored: dict[str, int], label: str) -> bool:
+    record, errors = result["record"], result["errors"]
+    print(f"\n{count} students, {label}")
+    ok = not errors
+    for name, samples in record.items():
+        p50, p95 = statistics.median(samples), pct(samples, 95)
+        met = p95 <= TARGET.get(name, DEFAULT_TARGET)
+        ok &= met
+        print(f"  {name:28} n={len(samples):4}  p50 {p50 * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms"
+              f"{'' if met else '  over target'}")
+    print(f"  errors: {len(errors)}" + "".join(f"\n    {e}" for e in errors[:5]))
+    done = {"CVs": len(record.get("upload a CV", [])), "analyses": len(record.get(MATCH, [])),
+            "reviews": len(record.get("grade the card", [])),
+            "interviews": len(record.get("start a practice interview", []))}  # fmt: skip
+    print("  stored / clicked (warm-up journey included in stored): "
+          + ", ".join(f"{name} {stored[name]}/{done[name]}" for name in done))
+    per_session = (result["main_idle"] - result["main_start"]) / count
+    print(f"  server CPU {result['cpu']:.2f} cores; RSS of the server and its parser workers: "
+          f"{result['rss_start']:.0f} MB after the warm-up journey, {result['rss_busy']:.0f} MB busy, "
+          f"{result['rss_idle']:.0f} MB with the {count} sessions idle; the web process alone grew "
+          f"{result['main_start']:.0f} → {result['main_idle']:.0f} MB: {per_session:.1f} MB per session")
+    print(f"  targets met: {'yes' if ok else 'no'}")
+    return ok
+
+
+def run_once(count: int, seconds: float, think: float, postgres: bool) -> bool:
+    folder = Path(tempfile.mkdtemp(prefix="crowd-"))
+    database = f"crowd_{os.getpid()}_{count}"
+    url = (f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}" if postgres
+           else f"sqlite:///{folder / 'app.db'}")  # fmt: skip
+    admin_url = "postgresql://postgres@127.0.0.1:5432/postgres"
+    if postgres:
+        import psycopg
+
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{database}"')
+    env = {"APP_ENV": "test", "DATABASE_URL": url, "DATA_DIR": str(folder), "UPLOAD_DIR": str(folder / "uploads"),
+           "SEED_DEMO": "0"}  # fmt: skip
+    try:
+        emails = create_students(env, count)
+        with AppServer(env=env, log_path=folder / "server.log") as server:
+            assert server.process is not None
+            result = asyncio.run(crowd(server.url, emails, seconds, think, server.process.pid))
+        stored = stored_work()
+    finally:
+        if postgres:
+            import psycopg
+
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    label = f"{seconds:.0f} s, think ≈ {think:g} s, {'PostgreSQL' if postgres else 'SQLite'}"
+    return report(count, result, stored, label)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="10,20,30")
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--think", type=float, default=2.0)
+    parser.add_argument("--postgres", action="store_true")
+    args = parser.parse_args()
+    best = 0
+    for count in [int(n) for n in args.sessions.split(",")]:
+        if run_once(count, args.seconds, args.think, args.postgres):
+            best = count
+    print(f"\nlargest crowd that met the targets: {best or 'none of those tried'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Signed webhooks from the payment provider (and, per conversation, from Tavus).
+
+Razorpay: the raw body's HMAC-SHA256 with the webhook secret must equal `X-Razorpay-Signature` (400 if not);
+a `payment_link.*` event is settled through the same path as the return redirect and reconciliation, so a
+payment is credited once however many of them arrive; other events are acknowledged with 200 and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from core.api import responses
+from core.billing import purchases
+from core.context import AppContext
+from core.errors import AppError
+from core.integrations.payments import webhook_link_status, webhook_signature_valid
+
+log = logging.getLogger(__name__)
+
+MAX_WEBHOOK_BYTES = 256 * 1024
+
+
+async def _small_body(request: Request) -> bytes | None:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_WEBHOOK_BYTES:
+            return None
+    return body
+
+
+async def razorpay(request: Request, ctx: AppContext) -> JSONResponse:
+    secret = ctx.settings.razorpay_webhook_secret
+    if not secret or ctx.settings.payment_provider != "razorpay":
+        return responses.failure(503, "WEBHOOK_NOT_CONFIGURED", "Razorpay webhooks are not set up on this server.")
+    body = await _small_body(request)
+    if body is None:
+        return responses.failure(413, responses.REQUEST_TOO_LARGE, "The webhook body is too large.")
+    if not webhook_signature_valid(body, request.headers.get("x-razorpay-signature", ""), secret):
+        log.warning("razorpay webhook with a bad signature")
+        return responses.failure(400, responses.INVALID_SIGNATURE, "The X-Razorpay-Signature does not match the body.")
+    try:
+        event = json.loads(body)
+    except ValueError:
+        return responses.failure(400, "INVALID_INPUT", "The webhook body is not JSON.")
+    status = webhook_link_status(event) if isinstance(event, dict) else None
+    if status is None:
+        return JSONResponse({"success": True, "handled": False})
+    try:
+        result = await run_in_threadpool(purchases.settle_webhook, ctx, status)
+    except AppError as error:  # e.g. an amount that does not match the pack: logged; retrying will not help
+        log.error("razorpay webhook for %s not credited: %s", status.ref, error.message)
+        return JSONResponse({"success": True, "handled": False})
+    return JSONResponse({"success": True, "handled": result is not None,
+                         "credited_now": bool(result and result.credited_now)})  # fmt: skip
