@@ -7,16 +7,11 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 
+from core.engine.explain import PART_LABELS
+from core.engine.report import BREAKDOWN
 from core.student.deck import ReviewDay
-from core.student.progress import BREAKDOWN, ScorePoint
+from core.student.progress import ScorePoint
 
-LABELS = {
-    "keyword_density": "Keywords",
-    "skills_match": "Skills",
-    "experience_relevance": "Experience",
-    "education_match": "Education",
-    "format_optimization": "Format",
-}
 # Plotly's toolbar stays on screen on touch devices, over the chart's title; Streamlit's own toolbar has fullscreen.
 PLOT_CONFIG = {"displayModeBar": False}
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 320, "legend": {"orientation": "h", "y": -0.2}}
@@ -42,7 +37,7 @@ def breakdown_over_time(points: Sequence[ScorePoint]) -> go.Figure:
     figure = go.Figure()
     for part in BREAKDOWN:
         figure.add_scatter(x=[p.created_at for p in points], y=[p.breakdown[part] for p in points],
-                           mode="lines+markers", name=LABELS[part])
+                           mode="lines+markers", name=PART_LABELS[part])
     figure.update_layout(title="Score breakdown over time", yaxis={"range": [0, 100]}, **LAYOUT)
     return spread_time_axis(figure, [p.created_at for p in points])
 

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from core.coaching.dashboard import WeekPoint
-from core.ui.charts import LABELS, LAYOUT, spread_time_axis
+from core.engine.explain import PART_LABELS
+from core.ui.charts import LAYOUT, spread_time_axis
 
 
 def best_score_histogram(bins: Sequence[tuple[str, int]]) -> go.Figure:
@@ -19,7 +20,7 @@ def best_score_histogram(bins: Sequence[tuple[str, int]]) -> go.Figure:
 
 def breakdown_averages(breakdown: dict[str, float | None]) -> go.Figure:
     parts = [p for p in breakdown if breakdown[p] is not None]
-    figure = go.Figure(go.Bar(x=[breakdown[p] for p in parts], y=[LABELS.get(p, p) for p in parts],
+    figure = go.Figure(go.Bar(x=[breakdown[p] for p in parts], y=[PART_LABELS.get(p, p) for p in parts],
                               orientation="h", text=[breakdown[p] for p in parts], textposition="outside"))  # fmt: skip
     figure.update_layout(title="Average breakdown (latest analysis)", xaxis={"range": [0, 110]}, **LAYOUT)
     return figure
