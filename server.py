@@ -2,8 +2,7 @@
 
 Run it with `streamlit run server.py` (Streamlit finds `app` and serves it through its uvicorn runner,
 honouring .streamlit/config.toml and the usual --server.* flags), or `uvicorn server:app`.
-The migrations run once at start-up, before the first request, so every route sees the current schema, and the
-warm-up (core/ui/warmup.py) loads every page's modules and the engine's data then, not on a user's first click.
+The migrations run once at start-up, before the first request, so every route sees the current schema.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from starlette.concurrency import run_in_threadpool
 from core.api.routes import build_routes
 from core.context import AppContext, default_context
 from core.ui.state import mirror_secrets_into_env
-from core.ui.warmup import warm_up
 
 ROOT = Path(__file__).resolve().parent
 
@@ -36,7 +34,6 @@ def context() -> AppContext:
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
     await run_in_threadpool(lambda: context().db.upgrade())
-    await run_in_threadpool(warm_up)
     yield
     context().db.dispose()
 
