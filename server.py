@@ -2,7 +2,8 @@
 
 Run it with `streamlit run server.py` (Streamlit finds `app` and serves it through its uvicorn runner,
 honouring .streamlit/config.toml and the usual --server.* flags), or `uvicorn server:app`.
-The migrations run once at start-up, before the first request, so every route sees the current schema.
+The migrations run once at start-up, before the first request, so every route sees the current schema, and the
+warm-up (core/ui/warmup.py) loads the pages' modules and the engine's data then, not on a user's first click.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from core.api.routes import build_routes
 from core.context import AppContext, default_context
 from core.ui.state import mirror_secrets_into_env
+from core.ui.warmup import warm_up
 
 ROOT = Path(__file__).resolve().parent
 
@@ -34,6 +36,7 @@ def context() -> AppContext:
 @asynccontextmanager
 async def lifespan(_app: st.App) -> AsyncIterator[None]:
     await run_in_threadpool(lambda: context().db.upgrade())
+    await run_in_threadpool(warm_up)
     yield
     context().db.dispose()
 

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.abc
 import logging
+import sys
 import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-
-from streamlit.runtime.scriptrunner_utils import script_run_context
+from types import ModuleType
 
 log = logging.getLogger(__name__)
-# Libraries that touch st.session_state at import (streamlit-authenticator) warn once per call outside a script run.
-SCRIPT_CONTEXT_LOG = logging.getLogger(script_run_context.__name__)
+# Libraries that declare Streamlit components at import: imported outside a script run (here, in the server's
+# lifespan) the remember-me cookie component stopped reading cookies after a reload, so they and every module
+# that needs them wait for the first script run (they are light; the heavy ones are pandas and Plotly).
+SCRIPT_RUN_ONLY = ("streamlit_authenticator", "extra_streamlit_components")
 PAGES_DIR = Path(__file__).resolve().parents[2] / "app_pages"
 ENTRY_SCRIPT = PAGES_DIR.parent / "app.py"
 
@@ -34,16 +39,35 @@ def _imported_modules(script: Path) -> set[str]:
     return names
 
 
+class _Refuse(importlib.abc.MetaPathFinder):
+    """Makes importing the script-run-only libraries fail, so modules that need them are skipped, not half-loaded."""
+
+    def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> None:
+        if name.split(".")[0] in SCRIPT_RUN_ONLY:
+            raise ImportError(f"{name} is imported on the first script run, not at warm-up")
+
+
+@contextmanager
+def _without_script_run_only() -> Iterator[None]:
+    refuse = _Refuse()
+    sys.meta_path.insert(0, refuse)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(refuse)
+
+
 def _import_pages() -> int:
     """Import what the entry script and every page import; names that are not modules are skipped."""
     modules = set().union(*(_imported_modules(p) for p in [ENTRY_SCRIPT, *sorted(PAGES_DIR.glob("*.py"))]))
     loaded = 0
-    for name in sorted(modules):
-        try:
-            importlib.import_module(name)
-            loaded += 1
-        except ImportError:  # `from package import function` names a function, not a module
-            continue
+    with _without_script_run_only():
+        for name in sorted(modules):
+            try:
+                importlib.import_module(name)
+                loaded += 1
+            except ImportError:  # a function named by `from package import function`, or a script-run-only need
+                continue
     return loaded
 
 
@@ -63,12 +87,7 @@ def _load_shared_data() -> None:
 def warm_up() -> float:
     """Import every page's modules and load the shared data; returns the seconds it took."""
     started = time.perf_counter()
-    quiet = logging.Filter("nothing")  # a filter survives Streamlit resetting its loggers' levels
-    SCRIPT_CONTEXT_LOG.addFilter(quiet)
-    try:
-        loaded = _import_pages()
-    finally:
-        SCRIPT_CONTEXT_LOG.removeFilter(quiet)
+    loaded = _import_pages()
     _load_shared_data()
     took = time.perf_counter() - started
     log.info("warm-up: %d modules and the engine's shared data loaded in %.2f s", loaded, took)
