@@ -9,10 +9,11 @@ from core.student import jobs
 from core.ui import sso as sso_ui
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 actor = current_actor()
 st.title("Account")
-st.write(f"**{actor.name}** · {actor.email} · {actor.role.title()}")
+st.markdown(f"**{plain(actor.name)}** · {plain(actor.email)} · {actor.role.title()}")
 if actor.role == Role.STUDENT:  # target roles live on the profile; the Jobs page edits them beside the catalogue
     roles = jobs.target_roles(get_ctx(), actor)
     st.write("**Target roles:** " + (", ".join(roles) or "none yet"))

@@ -7,6 +7,7 @@ from core.access import Role
 from core.accounts import admin
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 actor, ctx = current_actor(), get_ctx()
 st.title("Users")
@@ -45,7 +46,7 @@ with role_col:
     if st.button("Change role", key="change_role", disabled=new_role == str(user.role)):
         with user_errors():
             admin.set_role(ctx, actor, user.id, Role(new_role))
-            st.success(f"{user.name} is now a {new_role}.")
+            st.success(f"{plain(user.name)} is now a {new_role}.")
 with lock_col:
     st.markdown(f"Status: **{user.status}**")
     if user.status == "active":
@@ -74,4 +75,4 @@ with st.expander("Delete account", icon=":material/delete_forever:"):
         with user_errors():
             admin.delete_user(ctx, actor, user.id, confirm_email=confirm)
             st.session_state.pop("user_manage", None)
-            st.success(f"Deleted {user.email}.")
+            st.success(f"Deleted {plain(user.email)}.")

@@ -9,6 +9,7 @@ from core.ui import cohort_charts
 from core.ui.charts import PLOT_CONFIG
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 from core.ui.widgets import metrics
 
 actor, ctx = current_actor(), get_ctx()
@@ -41,8 +42,8 @@ if st.session_state.get("cohort_id") not in by_id:
 cohort_id = st.selectbox("Cohort", list(by_id), key="cohort_id",
                          format_func=lambda i: f"{by_id[i].name} · {by_id[i].students} students")  # fmt: skip
 info = by_id[cohort_id]
-st.caption(" · ".join(filter(None, [info.term, ", ".join(info.target_roles) or None,
-                                    "Counselors: " + (", ".join(info.counselors) or "none")])))  # fmt: skip
+st.caption(plain(" · ".join(filter(None, [info.term, ", ".join(info.target_roles) or None,
+                                          "Counselors: " + (", ".join(info.counselors) or "none")]))))  # fmt: skip
 
 tab_names = ["Dashboard", "Invite and jobs"] + (["Manage"] if actor.is_admin else [])
 tabs = st.tabs(tab_names)
@@ -132,7 +133,7 @@ with tabs[1]:
                 st.success("Published. Students of this cohort can now match their CV against it.")
     with user_errors():
         for job in cohorts.cohort_jobs(ctx, actor, cohort_id):
-            with st.expander(f"{job.title}" + (f" · {job.company}" if job.company else "")):
+            with st.expander(plain(job.title + (f" · {job.company}" if job.company else ""))):
                 st.text(job.text)
                 if st.button("Unpublish", key=f"unpublish_{job.id}"):
                     with user_errors():
@@ -169,6 +170,6 @@ if actor.is_admin:
             if st.button("Move student", key="move"):
                 with user_errors():
                     cohorts.move_student(ctx, actor, student, cohort_id, target)
-                    st.success(f"Moved {students[student].name} to {others[target].name}.")
+                    st.success(f"Moved {plain(students[student].name)} to {plain(others[target].name)}.")
         else:
             st.caption("Needs a student in this cohort and another cohort to move them to.")

@@ -7,9 +7,10 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core.errors import AppError
 from core.student import cvs
-from core.ui.cv_view import plain, structured_cv
+from core.ui.cv_view import structured_cv
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 actor = current_actor()
 ctx = get_ctx()
@@ -21,17 +22,17 @@ st.title("My CVs")
 st.caption("Upload your CV once; job matches and interview practice use your default CV unless you pick another.")
 
 if flash := state.pop("cv_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+    st.success(plain(flash), icon=":material/check_circle:")
 
 
 def handle_upload(uploaded: UploadedFile) -> None:
     """Validate, read and store the file once; a refusal is remembered so reruns do not repeat the work."""
     failed = state.get("cv_failed_upload")
     if failed and failed[0] == uploaded.file_id:
-        st.error(failed[1], icon=":material/error:")
+        st.error(plain(failed[1]), icon=":material/error:")
         return
     record = None
-    with st.status(f"Reading {uploaded.name}…", expanded=True) as status:
+    with st.status(f"Reading {plain(uploaded.name)}…", expanded=True) as status:
         st.write("Checking the file, extracting its text and finding your details…")
         with user_errors():
             try:
@@ -40,7 +41,7 @@ def handle_upload(uploaded: UploadedFile) -> None:
                 state["cv_failed_upload"] = (uploaded.file_id, error.message)
                 raise
         if record is None:
-            status.update(label=f"We could not add {uploaded.name}", state="error")
+            status.update(label=f"We could not add {plain(uploaded.name)}", state="error")
             return
         status.update(label="CV added", state="complete")
     state["cv_flash"] = (

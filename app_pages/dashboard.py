@@ -5,6 +5,7 @@ import streamlit as st
 from core.access import Role
 from core.student import deck, progress
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 NEXT_PAGES = {
     "cvs": ("app_pages/cvs.py", ":material/description:"),
@@ -15,7 +16,7 @@ NEXT_PAGES = {
 }
 
 actor, ctx = current_actor(), get_ctx()
-st.title(f"Welcome, {actor.name}")
+st.title(f"Welcome, {plain(actor.name)}")
 st.caption(f"Signed in as {actor.role.title()}")
 
 if actor.role == Role.STUDENT:
@@ -24,7 +25,7 @@ if actor.role == Role.STUDENT:
     credits, score, cards = st.columns(3)
     credits.metric("Credits", summary.balance)
     score.metric(
-        f"Latest ATS score{f' · {summary.latest_job}' if summary.latest_job else ''}",
+        f"Latest ATS score{f' · {plain(summary.latest_job)}' if summary.latest_job else ''}",
         "—" if summary.latest_score is None else summary.latest_score,
         delta=summary.score_change,
     )
@@ -38,7 +39,7 @@ if actor.role == Role.STUDENT:
     st.subheader("Recent activity")
     if events:
         for event in events:
-            st.markdown(f"- {event.at:%d %b %H:%M} · {event.text}")
+            st.markdown(f"- {event.at:%d %b %H:%M} · {plain(event.text)}")
     else:
         st.caption("Nothing yet — your analyses, interviews and reviews will appear here.")
 else:

@@ -6,6 +6,7 @@ from core.student import deck
 from core.student.deck import Grade
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 PAGE_SIZE = 20
 
@@ -30,10 +31,10 @@ with review_tab:
     else:
         card = due[0]
         with st.container(border=True):
-            st.caption(" · ".join(filter(None, [card.job_title, card.skill])) or "Your card")
-            st.markdown(f"### {card.front}")
+            st.caption(plain(" · ".join(filter(None, [card.job_title, card.skill]))) or "Your card")
+            st.markdown(f"### {plain(card.front)}")
             if st.session_state.get("fc_revealed") == card.id:
-                st.markdown(card.back)
+                st.markdown(plain(card.back))
             elif st.button("Show answer", key="fc_reveal", type="primary", width="stretch"):
                 st.session_state["fc_revealed"] = card.id
                 st.rerun()
@@ -65,7 +66,7 @@ with deck_tab:
     st.caption(f"{len(cards)} card{'s' if len(cards) != 1 else ''}")
     for card in cards[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
         label = f"{'⏸ ' if card.suspended else ''}{card.front}"
-        with st.expander(label[:120]):
+        with st.expander(plain(label[:120])):
             st.caption(f"Due {card.due:%d %b %Y} · reviewed {card.reviews}×")
             with st.form(f"fc_edit_{card.id}"):
                 front = st.text_area("Question", card.front, max_chars=deck.FRONT_MAX)

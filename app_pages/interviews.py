@@ -14,6 +14,7 @@ from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.interview_view import MODE_LABELS, render_feedback, render_result, status_label
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 from core.ui.widgets import history_row
 
 POLL_SECONDS = 15  # how often an open video interview asks Tavus for its status
@@ -141,13 +142,13 @@ def question_panel(record: InterviewRecord, question: dict, cursor_key: str) -> 
     number = record.questions.index(question) + 1
     with st.container(border=True):
         st.caption(f"Question {number} of {len(record.questions)} · {question['kind']}"
-                   + (f" · {question['skill']}" if question.get("skill") else ""))  # fmt: skip
-        st.markdown(f"#### {question['text']}")
+                   + (f" · {plain(question['skill'])}" if question.get("skill") else ""))  # fmt: skip
+        st.markdown(f"#### {plain(question['text'])}")
         entry = record.answer_for(question["id"])
         retry_key = f"iv_retry_{record.id}_{question['id']}"
         if entry is not None and not state.get(retry_key):
             if entry["text"]:
-                st.markdown(f"> {entry['text']}")
+                st.markdown(f"> {plain(entry['text'])}")
             if entry.get("audio"):
                 with user_errors():
                     audio = interviews.get_audio(ctx, actor, record.id, question["id"])
@@ -234,8 +235,8 @@ def auto_poll(record: InterviewRecord) -> None:
 
 
 def interview_view(record: InterviewRecord) -> None:
-    st.subheader(f"{MODE_LABELS[record.mode]} interview: {record.job_title}")
-    st.caption(f"CV: {record.cv_filename} · started {record.created_at:%d %b %Y %H:%M} UTC · "
+    st.subheader(f"{MODE_LABELS[record.mode]} interview: {plain(record.job_title)}")
+    st.caption(f"CV: {plain(record.cv_filename)} · started {record.created_at:%d %b %Y %H:%M} UTC · "
                f"{status_label(record.status)}")  # fmt: skip
     if record.status in OPEN and record.mode == PRACTICE:
         practice_view(record)
@@ -263,7 +264,7 @@ if history:
     st.subheader("Past interviews")
     for item in history:
         history_row(
-            f"**{item.job_title}** · {MODE_LABELS[item.mode]}  \n{item.cv_filename} · "
+            f"**{plain(item.job_title)}** · {MODE_LABELS[item.mode]}  \n{plain(item.cv_filename)} · "
             f"{item.created_at:%d %b %Y %H:%M} UTC · {status_label(item.status)}",
             "Overall", "–" if item.overall is None else item.overall,
             button="Resume" if item.status in OPEN else "Open", key=f"iv_open_{item.id}",

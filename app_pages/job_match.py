@@ -10,6 +10,7 @@ from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 from core.ui.widgets import history_row
 
 MY_JOBS, CATALOGUE, PASTE = "My jobs", "Catalogue", "Paste a job"
@@ -130,7 +131,7 @@ if history:
     st.subheader("Past reports")
     for item in history:
         history_row(
-            f"**{item.job_title}**  \n{item.cv_label} · {item.created_at:%d %b %Y %H:%M} UTC",
+            f"**{plain(item.job_title)}**  \n{plain(item.cv_label)} · {item.created_at:%d %b %Y %H:%M} UTC",
             "Score", item.overall_score,
             button="Open", key=f"jm_open_{item.id}", on_click=open_report, args=(item.id,),
             disabled=item.id == open_id,

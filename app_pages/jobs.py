@@ -9,6 +9,7 @@ from core.student import jobs
 from core.ui.actions import flash, show_flashes
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 SOURCE_BADGES = {"saved": "", "pasted": " :gray-badge[pasted]", "catalogue": " :blue-badge[catalogue]",
                  "cohort": " :violet-badge[from your cohort]"}  # fmt: skip
@@ -61,7 +62,7 @@ def job_list(saved: list[jobs.JobRecord]) -> None:
         with st.container(border=True):
             left, edit, delete = st.columns([6, 1, 1], vertical_alignment="center")
             where = " · ".join(part for part in (job.company, job.location) if part)
-            left.markdown(f"**{job.title}**{SOURCE_BADGES.get(job.source, '')}  \n{where}")
+            left.markdown(f"**{plain(job.title)}**{SOURCE_BADGES.get(job.source, '')}  \n{plain(where)}")
             own = job.owner_id == actor.id
             edit.button("Edit", key=f"jobs_edit_btn_{job.id}", disabled=not own,
                         on_click=state.__setitem__, args=("jobs_editing", job.id))  # fmt: skip

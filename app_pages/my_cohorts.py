@@ -5,6 +5,7 @@ import streamlit as st
 from core.coaching import cohorts, notes
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 actor, ctx = current_actor(), get_ctx()
 st.title("My cohorts")
@@ -21,7 +22,7 @@ with st.form("join_cohort", clear_on_submit=False):
     if st.form_submit_button("Join", type="primary"):
         with user_errors():
             joined = cohorts.join_cohort(ctx, actor, code, consent=consent)
-            st.success(f"You joined {joined.name}.")
+            st.success(f"You joined {plain(joined.name)}.")
 
 memberships: list[cohorts.Membership] = []
 with user_errors():
@@ -32,13 +33,13 @@ if not memberships:
     st.caption("You are not in a cohort yet. Ask your counselor for an invite code.")
 for m in memberships:
     with st.container(border=True):
-        st.markdown(f"**{m.name}**" + (f" · {m.term}" if m.term else ""))
-        st.caption(f"Counselors: {', '.join(m.counselors) or 'none yet'} · joined {m.joined_at:%d %b %Y} · "
+        st.markdown(f"**{plain(m.name)}**" + (f" · {plain(m.term)}" if m.term else ""))
+        st.caption(f"Counselors: {plain(', '.join(m.counselors)) or 'none yet'} · joined {m.joined_at:%d %b %Y} · "
                    f"sharing your analyses, interview results and activity with them")  # fmt: skip
         jobs = cohorts.cohort_jobs(ctx, actor, m.cohort_id)
         if jobs:
             st.markdown("Job descriptions from your counselors: " + ", ".join(
-                f"**{j.title}**" + (f" ({j.company})" if j.company else "") for j in jobs))  # fmt: skip
+                f"**{plain(j.title)}**" + (f" ({plain(j.company)})" if j.company else "") for j in jobs))  # fmt: skip
         confirm_key = f"confirm_leave_{m.cohort_id}"
         if not st.session_state.get(confirm_key):
             if st.button("Leave cohort", key=f"leave_{m.cohort_id}"):
@@ -63,5 +64,5 @@ with user_errors():
         st.caption("No notes yet.")
     for note in received:
         with st.container(border=True):
-            st.caption(f"{note.created_at:%d %b %Y} · {note.author} · {note.about}")
-            st.markdown(note.body)
+            st.caption(f"{note.created_at:%d %b %Y} · {plain(note.author)} · {plain(note.about)}")
+            st.markdown(plain(note.body))

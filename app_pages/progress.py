@@ -5,6 +5,7 @@ import streamlit as st
 from core.student import deck, progress
 from core.ui import charts
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 actor, ctx = current_actor(), get_ctx()
 st.title("Progress")
@@ -29,8 +30,8 @@ if points:
     st.subheader("Skills you added since your first match")
     if gains:
         for job_title in sorted({g.job_title for g in gains}):
-            skills = ", ".join(f"`{g.skill}`" for g in gains if g.job_title == job_title)
-            st.markdown(f"**{job_title}:** {skills}")
+            skills = ", ".join(plain(g.skill) for g in gains if g.job_title == job_title)
+            st.markdown(f"**{plain(job_title)}:** {skills}")
     else:
         st.caption("Match the same job again after improving your CV to see skills move from missing to matched.")
 if interviews:
@@ -40,4 +41,4 @@ if review_days:
 
 st.subheader("Recent activity")
 for event in progress.activity(ctx, actor, actor.id):
-    st.markdown(f"- {event.at:%d %b %H:%M} · {event.text}")
+    st.markdown(f"- {event.at:%d %b %H:%M} · {plain(event.text)}")

@@ -13,6 +13,7 @@ from core.ui.feedback import user_errors
 from core.ui.interview_view import MODE_LABELS, render_result, status_label
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 from core.ui.widgets import metrics
 
 actor, ctx = current_actor(), get_ctx()
@@ -56,8 +57,8 @@ with user_errors():
 if overview is None:
     st.stop()
 
-st.header(overview.name)
-st.caption(" · ".join([overview.email, ", ".join(overview.cohorts) or "no cohort",
+st.header(plain(overview.name))
+st.caption(" · ".join([plain(overview.email), plain(", ".join(overview.cohorts)) or "no cohort",
                        f"last active {overview.last_active_at:%d %b %Y}" if overview.last_active_at
                        else "never active"]))  # fmt: skip
 metrics([("Analyses", len(reports)), ("Best ATS", max((a.overall_score for a in reports), default="—")),
@@ -120,8 +121,8 @@ with tab_notes:
     with user_errors():
         for note in notes.notes_about(ctx, actor, student_id):
             with st.container(border=True):
-                st.caption(f"{note.created_at:%d %b %Y %H:%M} · {note.author} · {note.about}")
-                st.markdown(note.body)
+                st.caption(f"{note.created_at:%d %b %Y %H:%M} · {plain(note.author)} · {plain(note.about)}")
+                st.markdown(plain(note.body))
                 if note.author_id == actor.id and st.button("Delete", key=f"delete_note_{note.id}"):
                     with user_errors():
                         notes.delete_note(ctx, actor, note.id)

@@ -12,6 +12,8 @@ from typing import Any
 
 import streamlit as st
 
+from core.ui.text import plain
+
 
 def _key_name(name: str) -> str:
     return f"_request_key:{name}"
@@ -49,4 +51,4 @@ def flash(message: str, *, kind: str = "success") -> None:
 
 def show_flashes() -> None:
     for kind, message in st.session_state.pop("_flash", []):
-        getattr(st, kind)(message)
+        getattr(st, kind)(plain(message))

@@ -10,6 +10,8 @@ from typing import Any
 
 import streamlit as st
 
+from core.ui.text import plain
+
 FIELD_LABELS = {
     "name": "Name",
     "email": "Email",
@@ -65,7 +67,7 @@ def structured_cv(parsed: dict[str, Any]) -> None:
         st.markdown(f"Experience: {years:g} years" if years else f"Experience: {MISSING}")
         st.markdown(f"Highest degree: {DEGREE_LABELS.get(parsed.get('highest_degree') or 'none', 'Unknown')}")
         sections = parsed.get("sections") or []
-        st.markdown("Sections found: " + (", ".join(sections) if sections else MISSING))
+        st.markdown("Sections found: " + (", ".join(plain(s) for s in sections) if sections else MISSING))
 
     skills = parsed.get("skills") or []
     st.markdown("**Skills**")
@@ -73,7 +75,7 @@ def structured_cv(parsed: dict[str, Any]) -> None:
 
     st.markdown("**Experience**")
     for job in parsed.get("experience") or []:
-        dates = " – ".join(str(part) for part in (job.get("start"), job.get("end")) if part)
+        dates = " – ".join(plain(part) for part in (job.get("start"), job.get("end")) if part)
         heading = " at ".join(plain(part) for part in (job.get("title"), job.get("company")) if part)
         st.markdown(f"- **{heading or 'Position'}**" + (f" ({dates})" if dates else ""))
         for bullet in job.get("bullets") or []:
@@ -87,10 +89,3 @@ def structured_cv(parsed: dict[str, Any]) -> None:
         st.markdown("- " + ", ".join(plain(str(part)) for part in parts if part))
     if not parsed.get("education"):
         st.markdown(MISSING)
-
-
-def plain(text: str) -> str:
-    """Show CV text literally: characters Markdown would interpret are escaped."""
-    for char in "\\`*_{}[]<>#+!|$~:":
-        text = text.replace(char, "\\" + char)
-    return text

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.engine.practice import LENGTH_RANGE, STAR_PARTS
 from core.student.interviews import COMPLETED, IN_PROGRESS, PROCESSING, UNSCORED, InterviewRecord
+from core.ui.text import plain
 from core.ui.widgets import metrics
 
 STATUS_LABELS = {
@@ -27,8 +28,8 @@ def status_label(status: str) -> str:
 
 
 def _keyword_badges(evaluation: Mapping[str, Any]) -> str:
-    covered = [f":green-badge[{k}]" for k in evaluation["keywords_covered"]]
-    missed = [f":orange-badge[{k} (missed)]" for k in evaluation["keywords_missed"]]
+    covered = [f":green-badge[{plain(k)}]" for k in evaluation["keywords_covered"]]
+    missed = [f":orange-badge[{plain(k)} (missed)]" for k in evaluation["keywords_missed"]]
     return " ".join(covered + missed)
 
 
@@ -48,18 +49,19 @@ def render_feedback(entry: Mapping[str, Any]) -> None:
     fillers = evaluation["filler_words"]
     checks = [
         "**STAR:** " + " · ".join(f"{'✅' if star[p] else '❌'} {p}" for p in STAR_PARTS),
-        "**Specifics:** " + (", ".join(evaluation["specifics"][:6]) or "none: add numbers, timeframes, outcomes"),
+        "**Specifics:** "
+        + (", ".join(map(plain, evaluation["specifics"][:6])) or "none: add numbers, timeframes, outcomes"),
         "**Job keywords:** " + (_keyword_badges(evaluation) or "none expected"),
-        "**Filler words:** " + (", ".join(f"{w} ×{n}" for w, n in fillers.items()) or "none"),
+        "**Filler words:** " + (", ".join(f"{plain(w)} ×{n}" for w, n in fillers.items()) or "none"),
         f"**Length:** {evaluation['word_count']} words (aim for {low}–{high})",
     ]
     st.markdown("  \n".join(checks))
     with st.container(border=True):
-        st.markdown(coach["feedback"])
+        st.markdown(plain(coach["feedback"]))
         for tip in coach.get("tips") or []:
-            st.markdown(f"- {tip}")
+            st.markdown(f"- {plain(tip)}")
         if coach.get("note"):
-            st.caption(coach["note"])
+            st.caption(plain(coach["note"]))
 
 
 def render_result(record: InterviewRecord) -> None:
@@ -78,27 +80,27 @@ def render_result(record: InterviewRecord) -> None:
         with strengths:
             st.markdown("**Strengths**")
             for line in result["strengths"] or ["Keep practising: strengths show up as your answers get sharper."]:
-                st.markdown(f"- {line}")
+                st.markdown(f"- {plain(line)}")
         with weaknesses:
             st.markdown("**To work on**")
             for line in result["weaknesses"] or ["Nothing stood out."]:
-                st.markdown(f"- {line}")
+                st.markdown(f"- {plain(line)}")
         st.markdown("**Recommendations**")
         for line in result["recommendations"]:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {plain(line)}")
     if record.mode == "practice":
         for number, question in enumerate(record.questions, 1):
             entry = record.answer_for(question["id"])
-            with st.expander(f"Question {number}: {question['text'][:90]}"):
-                st.markdown(question["text"])
+            with st.expander(f"Question {number}: {plain(question['text'][:90])}"):
+                st.markdown(plain(question["text"]))
                 if entry is None:
                     st.caption("Not answered.")
                     continue
                 if entry["text"]:
-                    st.markdown(f"> {entry['text']}")
+                    st.markdown(f"> {plain(entry['text'])}")
                 render_feedback(entry)
     elif record.transcript:
         with st.expander("Transcript"):
             for turn in record.transcript:
                 who = "Interviewer" if turn["role"] == "assistant" else "You"
-                st.markdown(f"**{who}:** {turn['content']}")
+                st.markdown(f"**{who}:** {plain(turn['content'])}")

@@ -17,6 +17,7 @@ from core.student import report_export
 from core.student.analyses import AnalysisRecord, provider_label
 from core.student.report_export import score_colour
 from core.ui.charts import PLOT_CONFIG
+from core.ui.text import plain
 
 CHART_HEIGHT = 260
 PRIORITIES = (("high", "red"), ("medium", "orange"), ("low", "blue"))
@@ -64,18 +65,14 @@ def breakdown_bars(breakdown: dict[str, int]) -> go.Figure:
     return figure
 
 
-def _chip_text(name: str) -> str:
-    return name.replace("[", "(").replace("]", ")")
-
-
 def chips(skills: list[str], colour: str, empty: str = "none") -> str:
-    """Skills as coloured Markdown badges on one line."""
-    return " ".join(f":{colour}-badge[{_chip_text(s)}]" for s in skills) if skills else f"_{empty}_"
+    """Skills as coloured Markdown badges on one line (job phrases among them, so shown as plain text)."""
+    return " ".join(f":{colour}-badge[{plain(s)}]" for s in skills) if skills else f"_{empty}_"
 
 
 def _bullets(items: list[str]) -> None:
     if items:
-        st.markdown("\n".join(f"- {item}" for item in items))
+        st.markdown("\n".join(f"- {plain(item)}" for item in items))
     else:
         st.caption("Nothing to add here.")
 
@@ -86,18 +83,19 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
     skills = evidence.skills_match if evidence else None
     meta = record.meta
 
-    st.subheader(f"{record.job_title}")
+    st.subheader(plain(record.job_title))
     st.caption(
-        f"CV: {record.cv_label} · {record.created_at:%d %b %Y %H:%M} UTC · wording by {provider_label(record.provider)}"
+        f"CV: {plain(record.cv_label)} · {record.created_at:%d %b %Y %H:%M} UTC · "
+        f"wording by {provider_label(record.provider)}"
     )
     for note in meta.notes:
-        st.info(note, icon=":material/info:")
+        st.info(plain(note), icon=":material/info:")
 
     left, right = st.columns(2)
     left.plotly_chart(gauge(record.overall_score), key=f"{key}_gauge", config=PLOT_CONFIG)
     right.plotly_chart(breakdown_bars(record.breakdown), key=f"{key}_bars", config=PLOT_CONFIG)
     compat = analysis.role_compatibility
-    st.markdown(f"**Role compatibility {compat.score} / 100.** {compat.reasoning}")
+    st.markdown(f"**Role compatibility {compat.score} / 100.** {plain(compat.reasoning)}")
 
     st.markdown("#### Skills")
     required_hit = with_cover(skills.required_matched, skills.covered_by) if skills else []
@@ -150,14 +148,15 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
         st.caption(f"{added} new cards were added to your deck ({len(cards) - added} you already had).")
     with st.expander(f"The {len(cards)} interview flashcards from this report"):
         for card in cards:
-            st.markdown(f"**{card.front}**  \n{card.back}")
+            st.markdown(f"**{plain(card.front)}**  \n{plain(card.back)}")
 
     st.markdown("#### Why these scores")
     for part in explain(report):
         with st.expander(f"{part.label}: {part.score} / 100 · {part.share:.0%} of the overall score"):
-            st.markdown(part.sentence)
+            st.markdown(plain(part.sentence))
             if part.rows:
-                st.table([dict(zip(COLUMNS, (r.what, r.counted, r.missing, r.weight), strict=True)) for r in part.rows])
+                st.table([dict(zip(COLUMNS, map(plain, (r.what, r.counted, r.missing, r.weight)), strict=True))
+                          for r in part.rows])  # fmt: skip
 
     if downloads:
         report_downloads(record, key=key)

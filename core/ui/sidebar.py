@@ -8,11 +8,12 @@ from core.access import Actor, Role
 from core.billing import ledger
 from core.student import deck
 from core.ui.state import get_ctx
+from core.ui.text import plain
 
 
 def render_sidebar(actor: Actor) -> None:
     with st.sidebar:
-        st.markdown(f"**{actor.name}**  \n{actor.role.title()} · {actor.email}")
+        st.markdown(f"**{plain(actor.name)}**  \n{actor.role.title()} · {plain(actor.email)}")
         if actor.role == Role.STUDENT:
             ctx = get_ctx()
             credits, due = st.columns(2)

@@ -18,6 +18,7 @@ from core.errors import AppError
 from core.models import AuditLog, Cohort
 from tests.cohort_data import add_analysis, add_interview, set_last_active
 from tests.conftest import APP_FILE, PASSWORD
+from tests.pages.shown import texts
 
 COUNSELOR_PAGES = ("app_pages/cohorts.py", "app_pages/student.py", "app_pages/admin_users.py",
                    "app_pages/admin_audit.py")  # fmt: skip
@@ -93,7 +94,7 @@ def test_counselor_finds_weakest_student_leaves_note_student_reads_it(open_app, 
     assert "Saved. The student can read it now." in [s.value for s in at.success]
 
     student_at = open_app(d["cs"][0], page="app_pages/my_cohorts.py")
-    assert "Focus on SQL: add one project with a query you wrote." in [m.value for m in student_at.markdown]
+    assert "Focus on SQL: add one project with a query you wrote." in texts(student_at, "markdown")
     with d["ctx"].db.session() as s:
         views = s.scalars(
             select(AuditLog.action).where(

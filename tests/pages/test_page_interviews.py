@@ -13,13 +13,11 @@ from core.billing import ledger
 from core.student import cvs, interviews, jobs, progress
 from tests.conftest import CORPUS
 from tests.fakes.tavus_server import FakeTavus
+from tests.pages.shown import texts
 from tests.services.test_interviews import CV_FILE, JD_TEXT, VAGUE, strong_answer
 
 PAGE = "app_pages/interviews.py"
 
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [element.value for element in getattr(at, kind)]
 
 
 def button(at: AppTest, label: str):

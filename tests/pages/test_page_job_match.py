@@ -18,6 +18,7 @@ from core.models import Analysis
 from core.student import analyses, cvs, jobs, report_export
 from tests.conftest import CORPUS
 from tests.fakes.openai_server import API_KEY, answer, error
+from tests.pages.shown import texts
 
 PAGE = "app_pages/job_match.py"
 CV_FILE = "07_carla_mendes.txt"
@@ -27,9 +28,6 @@ JD_TEXT = (CORPUS / "jds" / "05_data_analyst.txt").read_text(encoding="utf-8")
 def upload(ctx, actor, name: str = CV_FILE) -> cvs.CVRecord:
     return cvs.upload_cv(ctx, actor, name, (CORPUS / "resumes" / name).read_bytes())
 
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [element.value for element in getattr(at, kind)]
 
 
 def analysis_rows(ctx) -> int:
@@ -108,7 +106,7 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
 def assert_scores_explained_in_words(at: AppTest, record: analyses.AnalysisRecord) -> None:
     """ "Why these scores": a sentence and a table per sub-score, no JSON; the export says the same."""
     assert not at.get("json")
-    markdown = [m.value for m in at.markdown]
+    markdown = texts(at, "markdown")
     tables = at.get("table")
     explained = explain(record.report)
     assert len(tables) >= len(explained) - 1  # education without a requirement may have a one-row table

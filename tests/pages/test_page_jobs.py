@@ -10,13 +10,11 @@ from core.billing import ledger
 from core.coaching import cohorts
 from core.student import analyses, cvs, jobs
 from tests.conftest import CORPUS
+from tests.pages.shown import texts
 
 PAGE = "app_pages/jobs.py"
 JD = "Data Analyst\nRequirements\n- SQL and Microsoft Excel.\n"
 
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [element.value for element in getattr(at, kind)]
 
 
 def labelled(widgets, label: str):

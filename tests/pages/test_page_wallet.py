@@ -12,6 +12,7 @@ from core.billing import ledger
 from core.errors import AppError
 from tests.conftest import APP_FILE
 from tests.fakes.razorpay_server import FakeRazorpay
+from tests.pages.shown import texts
 from tests.services.test_billing import add_cohort
 
 WALLET, ADMIN_CREDITS = "app_pages/wallet.py", "app_pages/admin_credits.py"
@@ -90,7 +91,7 @@ def test_razorpay_return_credits_once_and_clears_the_url(open_app, make_user, ct
         back.query_params.update(params)
         back.switch_page(WALLET).run()
         assert not back.exception
-        assert [s.value for s in back.success] == ["Payment received: 10 credits added to your wallet."]
+        assert texts(back, "success") == ["Payment received: 10 credits added to your wallet."]
         assert metric(back, "Your credits") == "20"
         assert not any(name.startswith("razorpay_") for name in back.query_params)
         again = open_app(student)
@@ -147,7 +148,7 @@ def test_admin_grants_credits_to_a_user(open_app, make_user, ctx):
     at.text_input(key="grant_user_reason").input("Hackathon prize")
     at.button(key="grant_user_submit").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == ["Granted 15 credits to ana@example.com. Their balance is now 25."]
+    assert texts(at, "success") == ["Granted 15 credits to ana@example.com. Their balance is now 25."]
     assert ledger.balance(ctx, student) == 25
     [row] = at.dataframe[0].value.to_dict("records")
     assert (row["To"], row["Credits"], row["Reason"]) == ("ana@example.com", 15, "Hackathon prize")
