@@ -1,5 +1,7 @@
 """Flashcards: review what is due (FSRS), and manage the deck."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from core.student import deck
@@ -22,9 +24,24 @@ skill_filter = None if skill == "All skills" else skill
 
 review_tab, deck_tab = st.tabs(["Review", "Deck"])
 
+
+def interval_label(wait: timedelta) -> str:
+    """An FSRS interval the way Anki shows it on its buttons: 10 min, 5 h, 3 d, 2 mo, 1.5 y."""
+    minutes = wait.total_seconds() / 60
+    if minutes < 60:
+        return f"{max(1, round(minutes))} min"
+    if minutes < 24 * 60:
+        return f"{round(minutes / 60)} h"
+    days = minutes / (24 * 60)
+    if days < 30:
+        return f"{round(days)} d"
+    return f"{round(days / 30)} mo" if days < 365 else f"{days / 365:.1f} y"
+
+
 with review_tab:
     due = deck.due_cards(ctx, actor, job_title=job_filter, skill=skill_filter)
     st.metric("Due now", len(due))
+    st.caption(f"At most {ctx.settings.flashcards_new_per_day} new cards a day join your reviews; the rest wait.")
     if not due:
         st.info("Nothing is due. Cards arrive with every job match report, or add your own in the Deck tab.",
                 icon=":material/celebration:")
@@ -40,14 +57,22 @@ with review_tab:
                 st.rerun()
         if st.session_state.get("fc_revealed") == card.id:
             st.write("How well did you answer?")
+            intervals = deck.next_intervals(ctx, actor, card.id)
             columns = st.columns(2) + st.columns(2)
             for column, grade in zip(columns, Grade, strict=True):
-                if column.button(grade.name.title(), key=f"fc_grade_{grade.name}", width="stretch"):
+                label = f"{grade.name.title()} · {interval_label(intervals[grade])}"
+                if column.button(label, key=f"fc_grade_{grade.name}", width="stretch"):
                     with user_errors():
-                        next_due = deck.review(ctx, actor, card.id, grade)
+                        deck.review(ctx, actor, card.id, grade)
                         st.session_state.pop("fc_revealed", None)
-                        st.toast(f"Next review: {next_due:%d %b %Y %H:%M} UTC")
+                        st.session_state["fc_can_undo"] = True
+                        st.toast(f"Next review in {interval_label(intervals[grade])}.")
                         st.rerun()
+    if st.session_state.get("fc_can_undo") and st.button("Undo last grade", icon=":material/undo:", key="fc_undo"):
+        with user_errors():
+            deck.undo_last_review(ctx, actor)
+            st.session_state.pop("fc_can_undo", None)
+            st.rerun()
 
 with deck_tab:
     with st.expander("Add a card"), st.form("fc_add", clear_on_submit=True):

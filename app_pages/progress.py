@@ -6,6 +6,7 @@ from core.student import deck, progress
 from core.ui import charts
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
+from core.ui.widgets import metrics
 
 actor, ctx = current_actor(), get_ctx()
 st.title("Progress")
@@ -37,6 +38,10 @@ if points:
 if interviews:
     st.plotly_chart(charts.interview_scores(interviews), config=charts.PLOT_CONFIG)
 if review_days:
+    st.subheader("Flashcards")
+    reviews, recalled = sum(d.reviews for d in review_days), sum(d.recalled for d in review_days)
+    metrics([("Reviews (60 days)", reviews), ("Recalled", f"{recalled / reviews:.0%}"),
+             ("Reviews per study day", f"{reviews / len(review_days):.1f}")])  # fmt: skip
     st.plotly_chart(charts.reviews_per_day(review_days), config=charts.PLOT_CONFIG)
 
 st.subheader("Recent activity")

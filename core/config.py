@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     price_practice_interview: int = 2
     price_video_interview: int = 5
     welcome_credits: int = 10
+    # Anki's default: at most this many never-reviewed cards enter a day's reviews, so 40 new cards from two
+    # reports do not arrive at once.
+    flashcards_new_per_day: int = Field(default=20, ge=0, le=1000)
 
     # HTTP API (/analyze-resume)
     api_rate_limit_per_minute: int = Field(default=30, ge=1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, cast
 
@@ -188,22 +188,43 @@ def due_cards(
     ctx: AppContext, actor: Actor, job_title: str | None = None, skill: str | None = None,
     now: datetime | None = None, limit: int = 100,
 ) -> list[CardView]:
-    query = (
-        _filtered(actor, job_title, skill)
-        .where(Flashcard.suspended.is_(False), Flashcard.due <= (now or utcnow()))
-        .order_by(Flashcard.due, Flashcard.id)
-        .limit(limit)
-    )
+    """Cards to review now: every due card already studied, then new ones up to today's allowance (oldest due
+    first in each group)."""
+    moment = now or utcnow()
+    due = _filtered(actor, job_title, skill).where(Flashcard.suspended.is_(False), Flashcard.due <= moment)
+    studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
     with ctx.db.session() as session:
-        return [_view(card) for card in session.scalars(query)]
+        allowance = min(limit, _new_allowance(ctx, session, actor, moment))
+        seen = session.scalars(due.where(studied).order_by(Flashcard.due, Flashcard.id).limit(limit)).all()
+        fresh = session.scalars(due.where(~studied).order_by(Flashcard.due, Flashcard.id).limit(allowance)).all()
+        return [_view(card) for card in [*seen, *fresh][:limit]]
+
+
+def _new_allowance(ctx: AppContext, session: Session, actor: Actor, now: datetime) -> int:
+    """How many never-reviewed cards may still enter today (UTC day): the daily limit less those first
+    reviewed today."""
+    first_reviews = (
+        select(Review.flashcard_id)
+        .where(Review.user_id == actor.id)
+        .group_by(Review.flashcard_id)
+        .having(func.min(Review.reviewed_at) >= datetime.combine(now.date(), time.min))
+        .subquery()
+    )
+    introduced = session.scalar(select(func.count()).select_from(first_reviews)) or 0
+    return max(0, ctx.settings.flashcards_new_per_day - introduced)
 
 
 def due_count(ctx: AppContext, actor: Actor, now: datetime | None = None) -> int:
-    query = select(func.count(Flashcard.id)).where(
-        Flashcard.user_id == actor.id, Flashcard.suspended.is_(False), Flashcard.due <= (now or utcnow())
+    """What the Review tab will offer now (the same rule as `due_cards`, without loading the cards)."""
+    moment = now or utcnow()
+    due = select(func.count(Flashcard.id)).where(
+        Flashcard.user_id == actor.id, Flashcard.suspended.is_(False), Flashcard.due <= moment
     )
+    studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
     with ctx.db.session() as session:
-        return session.scalar(query) or 0
+        seen = session.scalar(due.where(studied)) or 0
+        fresh = session.scalar(due.where(~studied)) or 0
+        return seen + min(fresh, _new_allowance(ctx, session, actor, moment))
 
 
 def filters(ctx: AppContext, actor: Actor) -> tuple[list[str], list[str]]:
@@ -221,19 +242,48 @@ def filters(ctx: AppContext, actor: Actor) -> tuple[list[str], list[str]]:
 
 
 def review(ctx: AppContext, actor: Actor, card_id: int, grade: Grade, now: datetime | None = None) -> datetime:
-    """Record a review; FSRS decides the next due date, which is returned (naive UTC)."""
+    """Record a review; FSRS decides the next due date, which is returned (naive UTC). The card's state before
+    the review is kept with it, so the grade can be undone."""
     moment = _aware(now or utcnow())
     with ctx.db.session() as session:
         card = _own_card(session, actor, card_id)
         if card.suspended:
             raise AppError(ErrorCode.INVALID_INPUT, "This card is suspended; unsuspend it to review it.")
-        # The column holds what Card.to_dict wrote (a CardDict), stored as plain JSON.
-        state = cast("CardDict", card.fsrs_card)
-        scheduled, log = SCHEDULER.review_card(Card.from_dict(state), Rating(int(grade)), moment)
+        scheduled, log = SCHEDULER.review_card(_fsrs_card(card), Rating(int(grade)), moment)
+        before = {"card": card.fsrs_card, "due": card.due.isoformat()}
         card.fsrs_card, card.due = dict(scheduled.to_dict()), _naive(scheduled.due)
         session.add(Review(user_id=actor.id, flashcard_id=card.id, rating=int(grade), reviewed_at=_naive(moment),
-                           review_log=log.to_dict()))
+                           review_log={**log.to_dict(), "before": before}))  # fmt: skip
         return card.due
+
+
+def _fsrs_card(card: Flashcard) -> Card:
+    # The column holds what Card.to_dict wrote (a CardDict), stored as plain JSON.
+    return Card.from_dict(cast("CardDict", card.fsrs_card))
+
+
+def next_intervals(ctx: AppContext, actor: Actor, card_id: int, now: datetime | None = None) -> dict[Grade, timedelta]:
+    """How long until the card comes back after each grade, as FSRS would schedule it now (nothing is saved)."""
+    moment = _aware(now or utcnow())
+    with ctx.db.session() as session:
+        state = _fsrs_card(_own_card(session, actor, card_id))
+    return {grade: SCHEDULER.review_card(state, Rating(int(grade)), moment)[0].due - moment for grade in Grade}
+
+
+def undo_last_review(ctx: AppContext, actor: Actor) -> int:
+    """Take back the student's most recent grade (as Anki's undo does): the card is scheduled as it was before
+    and the review is forgotten. Returns the card's id."""
+    with ctx.db.session() as session:
+        last = session.scalars(
+            select(Review).where(Review.user_id == actor.id).order_by(Review.id.desc()).limit(1)
+        ).first()
+        before = (last.review_log or {}).get("before") if last else None
+        if last is None or before is None:
+            raise AppError(ErrorCode.NOT_FOUND, "There is no grade to undo.")
+        card = _own_card(session, actor, last.flashcard_id)
+        card.fsrs_card, card.due = before["card"], datetime.fromisoformat(before["due"])
+        session.delete(last)
+        return card.id
 
 
 @dataclass(frozen=True)

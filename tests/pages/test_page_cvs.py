@@ -20,7 +20,6 @@ def upload(at: AppTest, name: str, data: bytes | None = None, mime: str = "appli
     return at.run()
 
 
-
 def test_new_student_sees_what_to_do(open_app, make_user) -> None:
     at = open_app(make_user(), page=PAGE)
     assert not at.exception

@@ -19,7 +19,6 @@ from tests.services.test_interviews import CV_FILE, JD_TEXT, VAGUE, strong_answe
 PAGE = "app_pages/interviews.py"
 
 
-
 def button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 

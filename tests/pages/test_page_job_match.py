@@ -29,7 +29,6 @@ def upload(ctx, actor, name: str = CV_FILE) -> cvs.CVRecord:
     return cvs.upload_cv(ctx, actor, name, (CORPUS / "resumes" / name).read_bytes())
 
 
-
 def analysis_rows(ctx) -> int:
     with ctx.db.session() as session:
         return session.scalar(select(func.count(Analysis.id)))

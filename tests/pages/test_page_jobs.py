@@ -16,7 +16,6 @@ PAGE = "app_pages/jobs.py"
 JD = "Data Analyst\nRequirements\n- SQL and Microsoft Excel.\n"
 
 
-
 def labelled(widgets, label: str):
     return next(w for w in widgets if w.label == label)
 

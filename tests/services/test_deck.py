@@ -109,3 +109,55 @@ def test_another_student_cannot_touch_my_cards(ctx, make_user):
     with pytest.raises(AppError):
         deck.create_card(ctx, counselor, "Q", "A")
     assert len(deck.list_cards(ctx, alice)) == 2
+
+
+def many_cards(ctx, student, count: int) -> list[int]:
+    with ctx.db.session() as s:
+        deck.add_generated(s, student.id, [{"front": f"Question {i}?", "back": "A."} for i in range(count)], now=NOW)
+    return [c.id for c in deck.list_cards(ctx, student)]
+
+
+def test_new_cards_enter_at_most_the_daily_limit_and_reviews_are_never_held_back(ctx, make_user):
+    student = make_user()
+    ids = many_cards(ctx, student, 30)
+    later = NOW + timedelta(hours=1)
+    limit = ctx.settings.flashcards_new_per_day
+    assert limit == 20
+    assert len(deck.due_cards(ctx, student, now=later)) == deck.due_count(ctx, student, now=later) == limit
+    for card_id in ids[:5]:  # five new cards studied today, graded Again so they are due again within minutes
+        deck.review(ctx, student, card_id, Grade.AGAIN, now=later)
+    soon = later + timedelta(hours=1)
+    due = deck.due_cards(ctx, student, now=soon)
+    assert {c.id for c in due[:5]} == set(ids[:5])  # the studied cards first, all of them
+    assert len(due) == 5 + (limit - 5) == deck.due_count(ctx, student, now=soon)
+    tomorrow = datetime.combine(NOW.date() + timedelta(days=1), datetime.min.time()) + timedelta(hours=9)
+    assert deck.due_count(ctx, student, now=tomorrow) == 5 + min(25, limit)  # a new day, a new allowance
+
+
+def test_buttons_show_the_interval_fsrs_will_give_and_nothing_is_saved(ctx, make_user):
+    student = make_user()
+    card_id = seed_cards(ctx, student)[0]
+    intervals = deck.next_intervals(ctx, student, card_id, now=NOW)
+    assert intervals[Grade.AGAIN] < intervals[Grade.HARD] <= intervals[Grade.GOOD] < intervals[Grade.EASY]
+    assert deck.review_days(ctx, student, student.id, days=100_000) == []
+    due = deck.review(ctx, student, card_id, Grade.EASY, now=NOW)
+    assert due - NOW == intervals[Grade.EASY]
+
+
+def test_undo_puts_the_card_back_as_it_was(ctx, make_user):
+    student = make_user()
+    card_id = seed_cards(ctx, student)[0]
+    deck.review(ctx, student, card_id, Grade.GOOD, now=NOW)
+    [before] = [c for c in deck.list_cards(ctx, student) if c.id == card_id]
+    easy = deck.review(ctx, student, card_id, Grade.EASY, now=before.due)
+    assert deck.undo_last_review(ctx, student) == card_id
+    [after] = [c for c in deck.list_cards(ctx, student) if c.id == card_id]
+    assert (after.due, after.reviews) == (before.due, 1)
+    assert deck.review(ctx, student, card_id, Grade.EASY, now=before.due) == easy  # the FSRS state came back too
+    deck.undo_last_review(ctx, student)
+    deck.undo_last_review(ctx, student)
+    with pytest.raises(AppError) as raised:
+        deck.undo_last_review(ctx, student)
+    assert raised.value.code == ErrorCode.NOT_FOUND
+    with pytest.raises(AppError):
+        deck.undo_last_review(ctx, make_user())  # another student has nothing to undo, not the first one's grade
