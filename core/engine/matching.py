@@ -18,7 +18,7 @@ from typing import Any
 from core.engine import ats, keywords, roles
 from core.engine.documents import ReadLimits, extract_text
 from core.engine.flashcards import generate_flashcards
-from core.engine.insights import generate_insights
+from core.engine.insights import cite, generate_insights
 from core.engine.jd import JobDescription, parse_jd
 from core.engine.report import (
     DEGREE_LEVELS,
@@ -77,6 +77,7 @@ class _Facts:
     degree: str
     title_sim: float
     best_title: str | None
+    title_line: str | None  # the CV line that names best_title, quoted when the reasoning mentions it
     skills_in_experience: list[str]
     covered_by: dict[str, str]  # a JD skill the CV shows without naming it -> what covers it ("orm" -> "hibernate")
     skill_lines: dict[str, str]  # a JD skill found in the CV -> the CV line that shows it
@@ -202,6 +203,7 @@ def _facts(resume: dict[str, Any], cv_text: str, jd: JobDescription) -> _Facts:
         degree=resume.get("highest_degree") or "none",
         title_sim=title_sim,
         best_title=best_title,
+        title_line=_heading_line(cv_text, best_title),
         skills_in_experience=sorted(s for s in jd.required_skills if s in in_exp),
         covered_by={s: covered[s] for s in jd.required_skills + jd.preferred_skills if s in covered},
         skill_lines=_skill_lines(cv_text, named, covered, jd.required_skills + jd.preferred_skills),
@@ -360,13 +362,20 @@ def _compat_reason(f: _Facts, score: int) -> str:
         met = "meets" if _degree_gap(f) <= 0 else "falls short of"
         bits.append(f"{met} the {f.jd.degree_required.replace('_', ' ')} degree requirement")
     if f.best_title and f.title_sim >= 0.5:
-        bits.append(f"has worked as {f.best_title}")
+        bits.append(f"has worked as {f.best_title}" + (f" (your CV: {cite(f.title_line)})" if f.title_line else ""))
     elif f.jd.title:
         bits.append("no past title close to this role")
     if f.req_miss:
         bits.append("missing " + ", ".join(f.req_miss[:3]))
     role = f.jd.title or "this role"
     return f"{verdict} for {role}: " + "; ".join(bits) + "."
+
+
+def _heading_line(cv_text: str, title: str | None) -> str | None:
+    """The shortest CV line naming `title`: the position's heading, rather than a summary that mentions it."""
+    want = " ".join((title or "").split()).lower()
+    lines = [ln.strip() for ln in cv_text.splitlines() if want and want in " ".join(ln.split()).lower()]
+    return min(lines, key=len, default=None)
 
 
 def _role_reason(fit: roles.RoleFit) -> str:

@@ -24,7 +24,9 @@ def _flat(text: str) -> str:
 def _sentences(report: dict) -> list[str]:
     insights = report["insights"]
     recs = [t for v in insights["recommendations"].values() for t in v]
-    return [*insights["strengths"], *insights["improvements"], *recs, *(c["back"] for c in report["flashcards"])]
+    reasoning = report["analysis"]["role_compatibility"]["reasoning"]
+    return [*insights["strengths"], *insights["improvements"], *recs, *(c["back"] for c in report["flashcards"]),
+            reasoning]  # fmt: skip
 
 
 def _pair(pairs: list[CorpusPair], resume: str, jd: str) -> CorpusPair:
@@ -46,6 +48,18 @@ def test_every_strength_cites_the_cv_line_it_rests_on(corpus_pairs: list[CorpusP
     for pair in corpus_pairs:
         for strength in pair.report.to_json()["insights"]["strengths"]:
             assert '(your CV: "' in strength or strength.startswith(("A broad toolkit", "The CV reads")), strength
+
+
+def test_role_compatibility_quotes_the_title_it_names(corpus_pairs: list[CorpusPair]) -> None:
+    named = 0
+    for pair in corpus_pairs:
+        reasoning = pair.report.to_json()["analysis"]["role_compatibility"]["reasoning"]
+        if "has worked as " in reasoning:
+            named += 1
+            title = reasoning.split("has worked as ", 1)[1].split(" (your CV: ", 1)[0]
+            [quote] = _QUOTED.findall(reasoning.split("has worked as ", 1)[1])[:1]
+            assert _flat(title) in _flat(quote), reasoning
+    assert named >= 10
 
 
 def test_every_flashcard_back_is_an_answer_outline(corpus_pairs: list[CorpusPair]) -> None:
