@@ -567,9 +567,13 @@ def _trailing_headers(body: list[Line], start: int, end: int) -> list[int]:
 
 
 def _is_header_like(body: list[Line], i: int) -> bool:
-    """A short line that is not a bullet, a sentence, or the wrapped tail of the line above."""
+    """A short line that is not a bullet, a sentence, the wrapped tail of the line above, or the head of a
+    sentence that wraps onto the next line (a PDF without bullet glyphs: "…for 900" / "stores.")."""
     line = body[i]
     if line.is_bullet or len(line.text) > 110 or _ends_sentence(line.text):
+        return False
+    following = body[i + 1] if i + 1 < len(body) else None
+    if following is not None and not following.is_bullet and following.text[:1].islower():
         return False
     prev = body[i - 1] if i else None
     wrapped = (

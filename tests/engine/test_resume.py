@@ -131,6 +131,25 @@ def test_wrapped_bullets_are_joined() -> None:
     ]
 
 
+def test_a_wrapped_first_line_without_a_bullet_glyph_is_not_a_header() -> None:
+    """Word's bullets lost in the PDF: the first line right under the dates wraps into "stores." and is the
+    first bullet, not a company line (it was dropped, with the skills it names)."""
+    text = cv(
+        "EXPERIENCE",
+        "Data Scientist",
+        "Saffron Retail Analytics, Pune, India | Jan 2022 – Present",
+        "Built demand forecasting models with XGBoost and scikit-learn for 900",
+        "stores.",
+        "Ran A/B testing for pricing and reported results in Tableau dashboards.",
+    )
+    [job] = parse_resume(text, today=TODAY)["experience"]
+    assert (job["title"], job["company"]) == ("Data Scientist", "Saffron Retail Analytics")
+    assert job["bullets"] == [
+        "Built demand forecasting models with XGBoost and scikit-learn for 900 stores.",
+        "Ran A/B testing for pricing and reported results in Tableau dashboards.",
+    ]
+
+
 # --- degrees --------------------------------------------------------------------------------------
 
 
