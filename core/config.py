@@ -91,6 +91,16 @@ class Settings(BaseSettings):
     currency: str = "INR"
     credit_packs: list[CreditPack] = Field(default_factory=lambda: list(DEFAULT_PACKS))
 
+    # Mail (password reset, e-mail verification): SMTP when SMTP_HOST is set, else files in data_dir/outbox
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout_seconds: float = 10.0
+    mail_from: str = "InterviewPrep <no-reply@interviewprep.invalid>"
+    password_reset_minutes: int = Field(default=30, ge=5, le=24 * 60)
+
     # Credits
     price_cv_analysis: int = 1
     price_practice_interview: int = 2

@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     SSO_REFUSED = "SSO_REFUSED"
     SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
+    MAIL_ERROR = "MAIL_ERROR"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -58,6 +59,7 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_INPUT: "Please check what you entered.",
     ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
     ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
+    ErrorCode.MAIL_ERROR: "We could not send the e-mail just now. Try again in a few minutes.",
     ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
 }
 

@@ -62,6 +62,9 @@ class User(Base):
     created_at: Mapped[datetime] = created_at_column()
     last_active_at: Mapped[datetime | None] = mapped_column(DateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Set when the address is known to reach the person: at creation for accounts an admin, a seed or SSO made;
+    # NULL for a self-registered account until its verification link is opened.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
 
 
 class ApiToken(Base):
@@ -78,6 +81,21 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class EmailToken(Base):
+    """A single-use link sent by e-mail (password reset, address verification): only its SHA-256 is stored."""
+
+    __tablename__ = "email_tokens"
+    __table_args__ = (CheckConstraint("purpose in ('reset','verify')", name="purpose"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose: Mapped[str] = mapped_column(String(10), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime] = mapped_column(DateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class SsoIdentity(Base):

@@ -19,6 +19,7 @@ from core.accounts.users import hash_password, password_problems
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
+from core.integrations import mail
 from core.models import AuditLog, CohortMember, User
 
 SEARCH_LIMIT = 50
@@ -203,3 +204,9 @@ def audit_log(
             )
             for e, actor_mail, subject_mail in session.execute(stmt)
         ]
+
+
+def outbox(ctx: AppContext, actor: Actor) -> list[mail.OutboxMessage]:
+    """The mails written to the local outbox (no SMTP configured): they hold reset links, so admins only."""
+    require_role(actor, Role.ADMIN)
+    return mail.read_outbox(ctx.settings)

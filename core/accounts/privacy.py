@@ -32,6 +32,7 @@ from core.models import (
     Base,
     Cohort,
     CohortMember,
+    EmailToken,
     Flashcard,
     Interview,
     InterviewResult,
@@ -62,6 +63,7 @@ OWNED: tuple[tuple[str, type[Base], Any], ...] = (
     ("notes_from_counselors", Note, Note.student_id),
     ("sso_identities", SsoIdentity, SsoIdentity.user_id),
     ("api_tokens", ApiToken, ApiToken.user_id),
+    ("email_links", EmailToken, EmailToken.user_id),
 )
 HIDDEN_COLUMNS = {"password_hash", "token_hash"}  # secrets (hashed) stay out of the export
 

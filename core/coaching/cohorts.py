@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.access import Actor, Role, require_role
+from core.accounts import email_links
 from core.config import Settings
 from core.context import AppContext
 from core.db import rows_affected, utcnow
@@ -254,6 +255,9 @@ def join_cohort(ctx: AppContext, actor: Actor, code: str, *, consent: bool) -> M
         raise AppError(ErrorCode.INVALID_INPUT, "Tick the consent box to join: counselors need it to see your work.")
     code = normalise_code(code)
     with ctx.db.session() as session:
+        if not email_links.is_verified(session, actor.id):
+            raise AppError(ErrorCode.INVALID_INPUT, "Confirm your e-mail address first: open the link we sent you, "
+                           "or send it again from the banner at the top of the page.")  # fmt: skip
         cohort = session.scalar(select(Cohort).where(Cohort.invite_code == code)) if code else None
         if cohort is None:
             raise AppError(ErrorCode.NOT_FOUND, "That invite code is not valid. Check it with your counselor.")

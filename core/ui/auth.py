@@ -19,6 +19,7 @@ from core.accounts import users
 from core.context import AppContext
 from core.errors import AppError
 from core.models import User
+from core.ui import email_links
 from core.ui.feedback import user_errors
 from core.ui.state import get_ctx
 
@@ -148,6 +149,7 @@ def render_register(auth: stauth.Authenticate) -> None:
         return
     with user_errors():
         actor = users.create_user(get_ctx(), email=email, name=name, password=password)
+        email_links.send_first_verification(actor)
         sign_in_session(actor)
         st.rerun()
 

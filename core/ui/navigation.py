@@ -33,6 +33,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/admin_credits.py", "Credits", ":material/toll:", "Admin", (ADMIN,)),
     PageSpec("app_pages/admin_providers.py", "Providers", ":material/lan:", "Admin", (ADMIN,)),
     PageSpec("app_pages/admin_audit.py", "Audit log", ":material/policy:", "Admin", (ADMIN,)),
+    PageSpec("app_pages/admin_outbox.py", "Outbox", ":material/outbox:", "Admin", (ADMIN,)),
     PageSpec("app_pages/wallet.py", "Wallet", ":material/account_balance_wallet:", "Account", (STUDENT,)),
     PageSpec("app_pages/my_cohorts.py", "My cohorts", ":material/diversity_3:", "Account", (STUDENT,)),
     PageSpec("app_pages/account.py", "Account", ":material/person:", "Account", EVERYONE),

@@ -7,6 +7,7 @@ import streamlit as st
 from core.access import Actor, Role
 from core.billing import ledger
 from core.student import deck
+from core.ui import email_links
 from core.ui.state import get_ctx
 from core.ui.text import plain
 
@@ -14,6 +15,7 @@ from core.ui.text import plain
 def render_sidebar(actor: Actor) -> None:
     with st.sidebar:
         st.markdown(f"**{plain(actor.name)}**  \n{actor.role.title()} · {plain(actor.email)}")
+        email_links.unverified_banner(actor)
         if actor.role == Role.STUDENT:
             ctx = get_ctx()
             credits, due = st.columns(2)
