@@ -5,6 +5,7 @@ Every knob has a default that runs offline: SQLite, local files, the local analy
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,14 @@ class Settings(BaseSettings):
     max_upload_mb: float = 5.0
     max_pdf_pages: int = 20
     extraction_timeout_seconds: float = 5.0
+    # Parser workers (core/engine/worker_pool.py): parsing is CPU-bound, so two per core keep every core busy
+    # while one worker is being replaced after a timeout or stuck on a hostile file for its 5 s, and bound
+    # memory at size x worker_memory_mb (4 x 320 MB on 2 cores). A request waits at most worker_queue_seconds
+    # (two parsing budgets) for a free worker, with at most worker_queue_max waiting, then gets SERVER_BUSY.
+    worker_pool_size: int = Field(default_factory=lambda: 2 * len(os.sched_getaffinity(0)), ge=1)
+    worker_memory_mb: int = Field(default=320, ge=128)
+    worker_queue_seconds: float = Field(default=10.0, ge=0)
+    worker_queue_max: int = Field(default=32, ge=0)
 
     # Language models
     ai_provider: Literal["local", "openai", "gemini", "mistral", "ollama"] = "local"

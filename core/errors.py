@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     SSO_REFUSED = "SSO_REFUSED"
     SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
+    SERVER_BUSY = "SERVER_BUSY"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -59,6 +60,7 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
     ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
     ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
+    ErrorCode.SERVER_BUSY: "The server is busy reading other documents. Nothing was charged; try again in a moment.",
 }
 
 

@@ -53,6 +53,14 @@ class ReadLimits(Protocol):
     def max_pdf_pages(self) -> int: ...
     @property
     def extraction_timeout_seconds(self) -> float: ...
+    @property
+    def worker_pool_size(self) -> int: ...
+    @property
+    def worker_memory_mb(self) -> int: ...
+    @property
+    def worker_queue_seconds(self) -> float: ...
+    @property
+    def worker_queue_max(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -252,9 +260,26 @@ def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[s
     return result
 
 
+def start_workers(limits: ReadLimits) -> None:
+    """Start the parser workers now (at server start), so the first upload does not wait for their imports."""
+    _pool(limits).start()
+
+
+def _pool(limits: ReadLimits) -> worker_pool.Pool:
+    config = worker_pool.PoolConfig(
+        size=limits.worker_pool_size,
+        memory_mb=limits.worker_memory_mb,
+        queue_seconds=limits.worker_queue_seconds,
+        queue_max=limits.worker_queue_max,
+    )
+    return worker_pool.pool("core.engine.documents", config)
+
+
 def _ask_worker(header: dict[str, Any], data: bytes, limits: ReadLimits, error_code: ErrorCode, slow: str) -> Any:
     try:
-        outcome = worker_pool.run("core.engine.documents", header, data, limits.extraction_timeout_seconds)
+        outcome = _pool(limits).run(header, data, limits.extraction_timeout_seconds)
+    except worker_pool.WorkerBusy as exc:
+        raise AppError(ErrorCode.SERVER_BUSY) from exc
     except worker_pool.WorkerTimeout as exc:
         raise AppError(error_code, slow) from exc
     except (OSError, worker_pool.WorkerFailed) as exc:  # the worker could not start, or died (crash, out of memory)
