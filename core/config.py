@@ -74,8 +74,13 @@ class Settings(BaseSettings):
     ai_model: str | None = None
     ai_api_key: str | None = None
     ai_base_url: str | None = None
-    ai_timeout_seconds: float = 30.0
+    # One wall-clock deadline per model call, across its retries, and a cap on its answer (core/deadline.py);
+    # all the model calls of one CV analysis share ai_analysis_seconds, so an analysis ends within ~31 s even
+    # against a provider that drips or floods (the engine's own wording is used for what did not arrive).
+    ai_timeout_seconds: float = 20.0
     ai_max_retries: int = 1
+    ai_max_response_mb: float = 2.0
+    ai_analysis_seconds: float = 30.0
     mistral_api_key: str | None = None
     mistral_base_url: str | None = None
     ocr_model: str = "mistral-ocr-latest"

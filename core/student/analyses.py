@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from core import deadline
 from core.access import Actor, readable_by, require_student_access
 from core.ai.base import LOCAL, Enriched, enrich, label
 from core.ai.schemas import Flashcard, FlashcardsWording, InsightsWording
@@ -158,8 +159,9 @@ def _engine_report(ctx: AppContext, inputs: _Inputs) -> Report:
 def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge) -> AnalysisRecord:
     report = _engine_report(ctx, inputs)
     job_title = inputs.job_title or (report.job.title if report.job else "") or "Pasted job"
-    insights = _insights(ctx, report, job_title)
-    cards = _flashcards(ctx, report, inputs.resume, job_title)
+    with deadline.limit(ctx.settings.ai_analysis_seconds):  # both model calls share it: the worst case is bounded
+        insights = _insights(ctx, report, job_title)
+        cards = _flashcards(ctx, report, inputs.resume, job_title)
     report.insights = Insights.model_validate(insights.value.model_dump())
     if cards.source != LOCAL:
         report.flashcards = [Card.model_validate(card.model_dump()) for card in cards.value.cards[:MAX_MODEL_CARDS]]
