@@ -110,6 +110,13 @@ class Settings(BaseSettings):
     price_practice_interview: int = 2
     price_video_interview: int = 5
     welcome_credits: int = 10
+    # A paid action's charge is pending while it runs (core/billing/ledger.py). One pending for longer than
+    # any action takes (an analysis ends within ~35 s, a video start within ~40 s) was left by a dead process:
+    # the sweep refunds it, at start-up and every charge_sweep_seconds. On SIGTERM the running actions get
+    # shutdown_grace_seconds to finish (under docker stop's 10 s), then are refunded.
+    charge_pending_seconds: float = Field(default=300.0, gt=0)
+    charge_sweep_seconds: float = Field(default=60.0, gt=0)
+    shutdown_grace_seconds: float = Field(default=8.0, ge=0)
 
     # HTTP API (/analyze-resume)
     api_rate_limit_per_minute: int = Field(default=30, ge=1)
