@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
+from types import FrameType
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
@@ -48,10 +51,26 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
     await run_in_threadpool(start_workers, ctx.settings)  # their imports overlap the warm-up
     await run_in_threadpool(warm_up)
     sweeper = asyncio.create_task(_sweep_pending_charges(ctx))
+    _refund_running_actions_on_sigterm(ctx)
     yield
     sweeper.cancel()
     await run_in_threadpool(ledger.drain, ctx, ctx.settings.shutdown_grace_seconds)
     ctx.db.dispose()
+
+
+def _refund_running_actions_on_sigterm(ctx: AppContext) -> None:
+    """On SIGTERM (docker stop, a redeploy) uvicorn waits for open requests before it shuts down, and the
+    platform kills it a few seconds later: so from the signal on, running paid actions get the grace period,
+    then are refunded (ledger.drain), while uvicorn's own handler starts the graceful shutdown as before."""
+    previous = signal.getsignal(signal.SIGTERM)
+
+    def on_sigterm(signum: int, frame: FrameType | None) -> None:
+        grace = ctx.settings.shutdown_grace_seconds
+        threading.Thread(target=ledger.drain, args=(ctx, grace), name="refund-on-sigterm", daemon=True).start()
+        if callable(previous):
+            previous(signum, frame)
+
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 async def _sweep_pending_charges(ctx: AppContext) -> None:
