@@ -5,6 +5,7 @@ Every knob has a default that runs offline: SQLite, local files, the local analy
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,14 +60,27 @@ class Settings(BaseSettings):
     max_upload_mb: float = 5.0
     max_pdf_pages: int = 20
     extraction_timeout_seconds: float = 5.0
+    # Parser workers (core/engine/worker_pool.py): parsing is CPU-bound, so two per core keep every core busy
+    # while one worker is being replaced after a timeout or stuck on a hostile file for its 5 s, and bound
+    # memory at size x worker_memory_mb (4 x 320 MB on 2 cores). A request waits at most worker_queue_seconds
+    # (two parsing budgets) for a free worker, with at most worker_queue_max waiting, then gets SERVER_BUSY.
+    worker_pool_size: int = Field(default_factory=lambda: 2 * len(os.sched_getaffinity(0)), ge=1)
+    worker_memory_mb: int = Field(default=320, ge=128)
+    worker_queue_seconds: float = Field(default=10.0, ge=0)
+    worker_queue_max: int = Field(default=32, ge=0)
 
     # Language models
     ai_provider: Literal["local", "openai", "gemini", "mistral", "ollama"] = "local"
     ai_model: str | None = None
     ai_api_key: str | None = None
     ai_base_url: str | None = None
-    ai_timeout_seconds: float = 30.0
+    # One wall-clock deadline per model call, across its retries, and a cap on its answer (core/deadline.py);
+    # all the model calls of one CV analysis share ai_analysis_seconds, so an analysis ends within ~31 s even
+    # against a provider that drips or floods (the engine's own wording is used for what did not arrive).
+    ai_timeout_seconds: float = 20.0
     ai_max_retries: int = 1
+    ai_max_response_mb: float = 2.0
+    ai_analysis_seconds: float = 30.0
     mistral_api_key: str | None = None
     mistral_base_url: str | None = None
     ocr_model: str = "mistral-ocr-latest"
@@ -109,6 +123,13 @@ class Settings(BaseSettings):
     # Anki's default: at most this many never-reviewed cards enter a day's reviews, so 40 new cards from two
     # reports do not arrive at once.
     flashcards_new_per_day: int = Field(default=20, ge=0, le=1000)
+    # A paid action's charge is pending while it runs (core/billing/ledger.py). One pending for longer than
+    # any action takes (an analysis ends within ~35 s, a video start within ~40 s) was left by a dead process:
+    # the sweep refunds it, at start-up and every charge_sweep_seconds. On SIGTERM the running actions get
+    # shutdown_grace_seconds to finish (under docker stop's 10 s), then are refunded.
+    charge_pending_seconds: float = Field(default=300.0, gt=0)
+    charge_sweep_seconds: float = Field(default=60.0, gt=0)
+    shutdown_grace_seconds: float = Field(default=8.0, ge=0)
 
     # HTTP API (/analyze-resume)
     api_rate_limit_per_minute: int = Field(default=30, ge=1)

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     SSO_REFUSED = "SSO_REFUSED"
     SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
     MAIL_ERROR = "MAIL_ERROR"
+    SERVER_BUSY = "SERVER_BUSY"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -61,6 +62,7 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
     ErrorCode.MAIL_ERROR: "We could not send the e-mail just now. Try again in a few minutes.",
     ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
+    ErrorCode.SERVER_BUSY: "The server is busy reading other documents. Nothing was charged; try again in a moment.",
 }
 
 

@@ -182,6 +182,7 @@ class Transaction(Base):
         CheckConstraint("kind in ('purchase','grant','welcome','charge','refund')", name="kind"),
         CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
         Index("ix_transactions_user_created", "user_id", "created_at"),
+        Index("ix_transactions_settled_at", "settled_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -197,6 +198,9 @@ class Transaction(Base):
     is_demo: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at_column()
+    # None only for a paid action's charge that is still running (core.billing.ledger.run_paid); set when it
+    # is settled or refunded, so a charge left pending by a dead process can be found and refunded once.
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Payment(Base):

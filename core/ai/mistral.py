@@ -3,8 +3,9 @@
 Time-out: always passed as `timeout_ms` (3.x otherwise waits 300 s per call). Retries: the SDK bounds
 them by elapsed time rather than by count; `retry_config` below makes quick failures (HTTP 429/5xx,
 refused connections) get exactly `ai_max_retries` retries, and slow failures fewer, so the total time
-stays near (1 + ai_max_retries) × time-out at worst. A time-out surfaces as `httpx2.TimeoutException`,
-not as a Mistral error, so both families are caught.
+stays near (1 + ai_max_retries) × time-out at worst; and the whole call, retries included, runs under one
+deadline and size cap (core/deadline.py, whose httpx2 client the SDK is given). A time-out surfaces as
+`httpx2.TimeoutException`, not as a Mistral error, so both families are caught.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from mistralai.client.models import SystemMessage, UserMessage
 from mistralai.client.utils import BackoffStrategy, RetryConfig
 from pydantic import BaseModel
 
+from core import deadline
 from core.ai import prompts
 from core.ai.base import InvalidAnswer, http_problem, label, parse_answer
 from core.ai.schemas import wire_schema
@@ -36,6 +38,7 @@ def build_client(settings: Settings, api_key: str, server_url: str | None) -> Mi
         server_url=server_url.rstrip("/").removesuffix("/v1") if server_url else None,
         timeout_ms=int(settings.ai_timeout_seconds * 1000),
         retry_config=_retry_config(settings.ai_max_retries),
+        client=deadline.httpx2_client(),
     )
 
 
@@ -51,29 +54,32 @@ def _retry_config(max_retries: int) -> RetryConfig:
 class MistralProvider:
     name = "mistral"
 
-    def __init__(self, client: Mistral, model: str, timeout_seconds: float) -> None:
+    def __init__(self, client: Mistral, model: str, timeout_seconds: float, max_bytes: int) -> None:
         self.model = model
         self._client = client
         self._timeout = timeout_seconds
+        self._max_bytes = max_bytes
 
     def complete(self, prompt_name: str, variables: Mapping[str, Any], schema: type[T]) -> T:
         system, user = prompts.render(prompt_name, variables)
         messages: list[SystemMessage | UserMessage] = [SystemMessage(content=system), UserMessage(content=user)]
-        try:
-            response = self._client.chat.complete(
-                model=self.model,
-                messages=messages,
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {
-                        "name": schema.__name__,
-                        "schema_definition": wire_schema(schema, strict=True),
-                        "strict": True,
+        with deadline.limit(self._timeout, self._max_bytes) as budget:
+            try:
+                response = self._client.chat.complete(
+                    model=self.model,
+                    messages=messages,
+                    response_format={
+                        "type": "json_schema",
+                        "json_schema": {
+                            "name": schema.__name__,
+                            "schema_definition": wire_schema(schema, strict=True),
+                            "strict": True,
+                        },
                     },
-                },
-            )
-        except CLIENT_ERRORS as exc:
-            raise AppError(ErrorCode.AI_SERVICE_ERROR, describe(self.name, exc, self._timeout)) from exc
+                )
+            except CLIENT_ERRORS as exc:
+                message = deadline.describe(budget, label(self.name), self._timeout, self._max_bytes)
+                raise AppError(ErrorCode.AI_SERVICE_ERROR, message or describe(self.name, exc, self._timeout)) from exc
         if not response.choices:
             raise InvalidAnswer(self.name, "no choices")
         choice = response.choices[0]

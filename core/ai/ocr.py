@@ -18,6 +18,7 @@ import base64
 
 from mistralai.client import Mistral
 
+from core import deadline
 from core.ai import mistral
 from core.config import Settings
 from core.errors import AppError, ErrorCode
@@ -44,15 +45,17 @@ def ocr_pdf(settings: Settings, data: bytes) -> str:
     if client is None:
         raise AppError(ErrorCode.NO_TEXT_LAYER)
     document_url = "data:application/pdf;base64," + base64.b64encode(data).decode("ascii")
-    try:
-        result = client.ocr.process(
-            model=settings.ocr_model,
-            document={"type": "document_url", "document_url": document_url},
-            include_image_base64=False,
-        )
-    except mistral.CLIENT_ERRORS as exc:
-        message = mistral.describe(SERVICE, exc, settings.ai_timeout_seconds)
-        raise AppError(ErrorCode.AI_SERVICE_ERROR, f"{message} The scanned PDF could not be read.") from exc
+    seconds, max_bytes = settings.ai_timeout_seconds, int(settings.ai_max_response_mb * 1024 * 1024)
+    with deadline.limit(seconds, max_bytes) as budget:
+        try:
+            result = client.ocr.process(
+                model=settings.ocr_model,
+                document={"type": "document_url", "document_url": document_url},
+                include_image_base64=False,
+            )
+        except mistral.CLIENT_ERRORS as exc:
+            message = deadline.describe(budget, SERVICE, seconds, max_bytes) or mistral.describe(SERVICE, exc, seconds)
+            raise AppError(ErrorCode.AI_SERVICE_ERROR, f"{message} The scanned PDF could not be read.") from exc
     pages = (page.markdown.strip() for page in sorted(result.pages, key=lambda page: page.index))
     text = "\n\n".join(page for page in pages if page)
     if not text:

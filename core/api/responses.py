@@ -27,6 +27,7 @@ STATUS_BY_CODE: dict[ErrorCode, int] = {
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.AI_SERVICE_ERROR: 502,
     ErrorCode.STORAGE_ERROR: 503,
+    ErrorCode.SERVER_BUSY: 503,
 }
 
 

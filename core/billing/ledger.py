@@ -5,7 +5,11 @@ Invariants, held by the database and by this module being the only writer of bal
 - every change of balance is exactly one ledger row, written in the same transaction as the change and
   carrying the balance after it, so the balance always equals the ledger sum;
 - a charge is refunded at most once (unique refund_of_id) and a payment is credited at most once (payment row
-  lock, plus a unique idempotency key on its ledger row).
+  lock, plus a unique idempotency key on its ledger row);
+- a paid action's charge is pending (settled_at NULL) while the action runs: settled when it succeeds, refunded
+  when it fails, refunded by `refund_abandoned` when the process died first (the sweep) or is stopping
+  (`drain`). Claiming a pending charge is a conditional UPDATE, so it is settled or refunded exactly once
+  however many replicas sweep.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import csv
 import io
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -121,6 +126,7 @@ def move_credits(
     refund_of_id: int | None = None,
     idempotency_key: str | None = None,
     is_demo: bool = False,
+    pending: bool = False,
 ) -> Transaction:
     """Move `amount` (signed) credits and write its ledger row, inside the caller's transaction.
 
@@ -156,6 +162,7 @@ def move_credits(
         idempotency_key=idempotency_key,
         is_demo=is_demo,
         actor_id=actor_id,
+        settled_at=None if pending else utcnow(),
     )
     session.add(row)
     session.flush()
@@ -211,8 +218,10 @@ def charge(
     ref_type: str | None = None,
     ref_id: object = None,
     idempotency_key: str | None = None,
+    pending: bool = False,
 ) -> Charge:
-    """Take `amount` credits from the actor's own wallet, or raise INSUFFICIENT_CREDITS and take nothing."""
+    """Take `amount` credits from the actor's own wallet, or raise INSUFFICIENT_CREDITS and take nothing.
+    A `pending` charge must later be settled or refunded (see run_paid)."""
     check_credits(amount)
 
     def work(session: Session) -> Transaction:
@@ -226,6 +235,7 @@ def charge(
             ref_type=ref_type,
             ref_id=ref_id,
             idempotency_key=idempotency_key,
+            pending=pending,
         )
 
     row = once(ctx, work, lambda session: by_key(session, idempotency_key))
@@ -244,6 +254,7 @@ def refund(ctx: AppContext, actor: Actor, charge_id: int, reason: str) -> Ledger
             raise AppError(ErrorCode.NOT_FOUND, "We could not find that charge.")
         if paid.user_id != actor.id and not actor.is_admin:
             raise AppError(ErrorCode.PERMISSION_DENIED)
+        _claim(session, paid.id)  # a pending charge is settled by its refund
         row = move_credits(
             session,
             paid.user_id,
@@ -280,24 +291,102 @@ def run_paid(
     ref_type: str | None = None,
     ref_id: object = None,
 ) -> T:
-    """Charge first, then run `action`; if it raises, refund the charge and re-raise.
+    """Charge first (pending), then run `action`: settle the charge when it returns, refund it if it raises.
 
     So a dead AI provider or Tavus never costs a credit, and nobody gets the work without paying for it.
+    A process killed mid-action leaves the charge pending, and the sweep (refund_abandoned) refunds it.
     A price of 0 (a free feature by configuration) runs the action without a ledger row.
     """
     if price == 0:
         return action(Charge(id=None, user_id=actor.id, amount=0, balance_after=balance(ctx, actor)))
-    paid = charge(ctx, actor, price, reason, ref_type=ref_type, ref_id=ref_id)
+    paid = charge(ctx, actor, price, reason, ref_type=ref_type, ref_id=ref_id, pending=True)
     charge_id = paid.id
     assert charge_id is not None  # a paid charge always has its ledger row
+    with _in_flight_lock:
+        _in_flight[charge_id] = actor
     try:
-        return action(paid)
+        result = action(paid)
     except BaseException:  # also an interrupted run: the work did not complete, so the credit goes back
         try:
             refund(ctx, actor, charge_id, f"Refund: {reason} did not complete")
         except Exception:
             log.exception("could not refund charge %s", paid.id)
         raise
+    finally:
+        with _in_flight_lock:
+            _in_flight.pop(charge_id, None)
+    if not write(ctx, lambda session: _claim(session, charge_id)):
+        log.warning("charge %s was refunded while its action ran (the server was stopping or it overran)", charge_id)
+    return result
+
+
+# Paid actions running in this process: charge id -> who paid. `drain` refunds those still running at shutdown.
+_in_flight: dict[int, Actor] = {}
+_in_flight_lock = threading.Lock()
+
+
+def _claim(session: Session, charge_id: int) -> bool:
+    """Settle a pending charge; False when it was no longer pending (another run or replica claimed it)."""
+    claimed = session.execute(
+        update(Transaction)
+        .where(Transaction.id == charge_id, Transaction.settled_at.is_(None))
+        .values(settled_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+def refund_abandoned(ctx: AppContext, charge_id: int, why: str) -> bool:
+    """Refund a charge whose action will never finish, if it is still pending; audited; exactly once."""
+
+    def work(session: Session) -> bool:
+        if not _claim(session, charge_id):
+            return False
+        paid = session.get_one(Transaction, charge_id)
+        move_credits(
+            session, paid.user_id, -paid.amount, kind=REFUND, reason=f"Refund: {paid.reason} did not finish ({why})",
+            actor_id=None, ref_type=paid.ref_type, ref_id=paid.ref_id, refund_of_id=paid.id,
+        )  # fmt: skip
+        audit.record(
+            session, actor_id=None, action="credits.refund_abandoned", subject_user_id=paid.user_id,
+            target_type="transaction", target_id=paid.id, details={"why": why, "amount": -paid.amount},
+        )  # fmt: skip
+        return True
+
+    try:
+        return write(ctx, work)
+    except IntegrityError:  # refunded already by its own run in the meantime
+        return False
+
+
+def sweep_pending(ctx: AppContext, older_than_seconds: float) -> int:
+    """Refund every charge pending for longer than any paid action runs (its process died); the count."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    query = (
+        select(Transaction.id)
+        .where(Transaction.kind == CHARGE, Transaction.settled_at.is_(None), Transaction.created_at < cutoff)
+        .order_by(Transaction.id)
+    )
+    with ctx.db.session() as session:
+        stale = list(session.scalars(query))
+    refunded = sum(refund_abandoned(ctx, charge_id, "the server stopped during it") for charge_id in stale)
+    if refunded:
+        log.warning("refunded %d charge(s) left pending by a stopped server", refunded)
+    return refunded
+
+
+def drain(ctx: AppContext, grace_seconds: float) -> int:
+    """At shutdown: let this process's paid actions finish for `grace_seconds`, then refund those still
+    running (their threads die with the process); the number refunded."""
+    end = time.monotonic() + grace_seconds
+    while time.monotonic() < end:
+        with _in_flight_lock:
+            if not _in_flight:
+                return 0
+        time.sleep(0.05)
+    with _in_flight_lock:
+        running = list(_in_flight)
+    return sum(refund_abandoned(ctx, charge_id, "the server was restarting") for charge_id in running)
 
 
 # --- ledger ---------------------------------------------------------------------------------------------
@@ -375,5 +464,3 @@ def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
             ]
         )
     return out.getvalue()
-
-

@@ -13,13 +13,17 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from core.engine import worker_pool
 from core.engine.pdf_layout import Word, read_page
 from core.errors import AppError, ErrorCode
+
+if TYPE_CHECKING:
+    from core.engine.jd import JobDescription
 
 FileType = Literal["pdf", "docx", "txt"]
 
@@ -53,6 +57,14 @@ class ReadLimits(Protocol):
     def max_pdf_pages(self) -> int: ...
     @property
     def extraction_timeout_seconds(self) -> float: ...
+    @property
+    def worker_pool_size(self) -> int: ...
+    @property
+    def worker_memory_mb(self) -> int: ...
+    @property
+    def worker_queue_seconds(self) -> float: ...
+    @property
+    def worker_queue_max(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -79,18 +91,13 @@ def sanitize_filename(name: str, default: str = "upload") -> str:
 
 
 def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDocument:
-    """Check `data` against its claimed type and return its text, or raise AppError."""
+    """Check `data` against its claimed type and return its text, or raise AppError. Only the size, magic bytes
+    and zip directory are looked at here; decoding and parsing run in a worker, and text no document has is
+    refused there (check_text_bounds), so the web process never holds a hostile text."""
     file_type = detect_type(data, filename, limits)
-    if file_type == "txt":
-        doc = ExtractedDocument(text=_decode_text(data).strip(), file_type="txt")
-    else:
-        if file_type == "docx":
-            _check_zip_bomb(data)
-        doc = _run_in_worker(file_type, data, limits)
-    if not doc.text.strip():
-        raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
-    check_text_bounds(doc.text)
-    return doc
+    if file_type == "docx":
+        _check_zip_bomb(data)
+    return _run_in_worker(file_type, data, limits)
 
 
 def check_text_bounds(text: str) -> None:
@@ -233,7 +240,11 @@ def _clean_char(ch: str) -> str:
 
 # --- parsing in a killable worker process -------------------------------------------------------------
 
-_ERROR_FOR_TYPE: dict[str, ErrorCode] = {"pdf": ErrorCode.PDF_PROCESSING_ERROR, "docx": ErrorCode.DOCX_PROCESSING_ERROR}
+_ERROR_FOR_TYPE: dict[str, ErrorCode] = {
+    "pdf": ErrorCode.PDF_PROCESSING_ERROR,
+    "docx": ErrorCode.DOCX_PROCESSING_ERROR,
+    "txt": ErrorCode.INVALID_FILE_FORMAT,
+}
 
 
 def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> ExtractedDocument:
@@ -241,6 +252,17 @@ def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> Extr
     message = "This file took too long to read. Try exporting it again, or as another format."
     header = {"type": file_type, "max_pages": limits.max_pdf_pages}
     return ExtractedDocument(**_ask_worker(header, data, limits, _ERROR_FOR_TYPE[file_type], message))
+
+
+def parse_job(text: str, limits: ReadLimits) -> JobDescription:
+    """core.engine.jd.parse_jd, run in a worker under the extraction time limit (as `parse_cv`)."""
+    from core.engine.jd import JobDescription
+
+    message = "This job description took too long to read. Paste the posting's own text."
+    data = text[:MAX_TEXT_CHARS].encode("utf-8")  # parse_jd reads no further: the pipe carries no more
+    fields = _ask_worker({"type": "jd"}, data, limits, ErrorCode.TEXT_TOO_LONG, message)
+    fields["any_of"] = {skill: tuple(alternatives) for skill, alternatives in fields["any_of"].items()}
+    return JobDescription(**fields)
 
 
 def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[str, Any]:
@@ -252,9 +274,26 @@ def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[s
     return result
 
 
+def start_workers(limits: ReadLimits) -> None:
+    """Start the parser workers now (at server start), so the first upload does not wait for their imports."""
+    _pool(limits).start()
+
+
+def _pool(limits: ReadLimits) -> worker_pool.Pool:
+    config = worker_pool.PoolConfig(
+        size=limits.worker_pool_size,
+        memory_mb=limits.worker_memory_mb,
+        queue_seconds=limits.worker_queue_seconds,
+        queue_max=limits.worker_queue_max,
+    )
+    return worker_pool.pool("core.engine.documents", config)
+
+
 def _ask_worker(header: dict[str, Any], data: bytes, limits: ReadLimits, error_code: ErrorCode, slow: str) -> Any:
     try:
-        outcome = worker_pool.run("core.engine.documents", header, data, limits.extraction_timeout_seconds)
+        outcome = _pool(limits).run(header, data, limits.extraction_timeout_seconds)
+    except worker_pool.WorkerBusy as exc:
+        raise AppError(ErrorCode.SERVER_BUSY) from exc
     except worker_pool.WorkerTimeout as exc:
         raise AppError(error_code, slow) from exc
     except (OSError, worker_pool.WorkerFailed) as exc:  # the worker could not start, or died (crash, out of memory)
@@ -272,7 +311,14 @@ def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
             from core.engine.resume import parse_resume
 
             return ["ok", parse_resume(data.decode("utf-8"), date.fromisoformat(header["today"]))]
-        doc = _extract_pdf(data, header["max_pages"]) if file_type == "pdf" else _extract_docx(data)
+        if file_type == "jd":
+            from core.engine.jd import parse_jd
+
+            return ["ok", asdict(parse_jd(data.decode("utf-8")))]
+        doc = _EXTRACTORS[file_type](data, header["max_pages"])
+        if not doc.text.strip():
+            raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
+        check_text_bounds(doc.text)
         return ["ok", asdict(doc)]
     except AppError as exc:
         return ["error", str(exc.code), exc.message]
@@ -361,8 +407,8 @@ def _page_words(page: Any) -> list[Word]:
     return words
 
 
-def _extract_docx(data: bytes) -> ExtractedDocument:
-    """Headers, body (paragraphs, tables and text boxes in reading order) and footers."""
+def _extract_docx(data: bytes, _max_pages: int) -> ExtractedDocument:
+    """Headers, body (paragraphs, tables and text boxes in reading order) and footers (no page count in DOCX)."""
     import docx
     from docx.oxml.ns import qn
 
@@ -436,6 +482,18 @@ def _outside_textbox(node: Any, paragraph: Any) -> bool:
         if ancestor.tag.endswith("}txbxContent"):
             return False
     return True
+
+
+def _extract_txt(data: bytes, _max_pages: int) -> ExtractedDocument:
+    """UTF-8, UTF-16 or a Windows code page (see _decode_text)."""
+    return ExtractedDocument(text=_decode_text(data).strip(), file_type="txt")
+
+
+_EXTRACTORS: dict[str, Callable[[bytes, int], ExtractedDocument]] = {
+    "txt": _extract_txt,
+    "pdf": _extract_pdf,
+    "docx": _extract_docx,
+}
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ _INLINE_HEADINGS = {"skills", "technical skills", "core skills", "key skills", "
 
 _BULLET_RE = re.compile(r"^(?:[•▪●◦○■□▸►▶➤✓✔✦◆◇➢\-–—*·]|\d{1,2}[.)])\s+")
 _DECORATION_RE = re.compile(r"^[^\w(]+|[\s:]+$")
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# Matches start only where a run of address characters starts: a start inside the run would rescan it, which
+# made a long run without "@" quadratic (20,000 characters 3.4 s); the leftmost match is the same.
+_EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _P = r"[\s.\-\xad]"  # a separator inside a phone number (a soft hyphen too)
 # "(555) 010-4821", "+1 (555) 010-4821", "555.010.4821"; then "+44 20 7946 0321", "+33 6 12 34 56 78", "(+82) 10 1234"
 _PHONE_RE = re.compile(
@@ -76,8 +78,8 @@ _NOT_PHONE_RE = re.compile(
 _ORCID_RE = re.compile(r"\b\d{4}-\d{4}-\d{4}-\d{3}[\dX]\b")
 _LINKEDIN_RE = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(?:in|pub)/[\w%.-]+/?", re.I)
 _GITHUB_RE = re.compile(r"(?:https?://)?(?:www\.)?github\.com/[\w-]+/?", re.I)
-_URL_RE = re.compile(
-    r"(?<![@\w.])(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+(?:io|dev|design|me|com|net|org|co|site|page|app|"
+_URL_RE = re.compile(  # starts only where a host name starts ("-" too), so a long "a-a-a-…" run stays linear
+    r"(?<![@\w.-])(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)+(?:io|dev|design|me|com|net|org|co|site|page|app|"
     r"xyz|info|tech|art|studio|portfolio|online|website|blog|ai|cc|us|uk|ca|de|fr)(?:/[\w./#-]*)?(?![\w@])",
     re.I,
 )

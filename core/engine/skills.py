@@ -19,9 +19,10 @@ from typing import Any
 
 DATA_DIR = Path(__file__).parents[1] / "data"
 _TOKEN = re.compile(r"[^\W_]+|\S")
-# URLs and e-mail addresses would otherwise leak "github", "linkedin" and friends into the skills.
+# URLs and e-mail addresses would otherwise leak "github", "linkedin" and friends into the skills. The first and
+# fourth alternatives start only where their run starts (linear time on a long token; same leftmost match).
 _MASK = re.compile(
-    r"\S+@\S+|https?://\S+|www\.\S+|\b[\w.-]+\.(?:com|org|net|io|dev|me|co|ai|app|design)/\S*"
+    r"(?<!\S)\S+@\S+|https?://\S+|www\.\S+|(?<![\w.-])[\w.-]+\.(?:com|org|net|io|dev|me|co|ai|app|design)/\S*"
     r"|\b(?:github|gitlab|bitbucket|linkedin|behance|dribbble|kaggle)\.com\b",  # a profile link, not a tool
     re.IGNORECASE,
 )

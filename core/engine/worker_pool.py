@@ -1,8 +1,12 @@
-"""Long-lived helper processes that run risky work (parsing untrusted files) with a hard time limit.
+"""A fixed-size pool of long-lived helper processes that run risky work (parsing untrusted input) with a hard
+time limit and a memory limit each.
 
-A fresh interpreter per file costs ~0.5 s of start-up, so workers are kept and reused; one that overruns
-its budget, crashes or answers garbage is killed and never reused. Not multiprocessing: its children
-re-import the parent's main script, which under Streamlit is app.py.
+A fresh interpreter per file costs ~0.5 s of start-up, so workers are started once (`Pool.start`, at server
+start) and reused; one that overruns its budget, crashes or answers garbage is killed and replaced. The pool
+never holds more than `size` workers, so N hostile uploads cost at most `size` × `memory_mb`; a request that
+finds them all busy waits in a bounded queue (at most `queue_max` waiting, each at most `queue_seconds`)
+and is then told the server is busy (`WorkerBusy`). Not multiprocessing: its children re-import the parent's
+main script, which under Streamlit is app.py.
 
 Wire format on the worker's stdin/stdout: the worker says "ready" once its imports are done; then per request
 one JSON header line (with "size") and `size` raw bytes in, one JSON line out. `serve` is the worker side.
@@ -13,20 +17,22 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import resource
 import select
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MAX_IDLE_WORKERS = 4
 # A loaded machine can take seconds to start an interpreter; that must not eat into a file's parsing budget.
 STARTUP_SECONDS = 60.0
 READY = b"ready\n"
+MEMORY_ENV = "INTERVIEWPREP_WORKER_MEMORY_BYTES"
 
 
 class WorkerTimeout(Exception):
@@ -37,8 +43,22 @@ class WorkerFailed(Exception):
     """The worker died or answered something that is not a reply."""
 
 
+class WorkerBusy(Exception):
+    """Every worker stayed busy for the whole queue wait, or the queue was full."""
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """How many workers, how much memory each may map, and how long and how many requests may queue."""
+
+    size: int
+    memory_mb: int
+    queue_seconds: float
+    queue_max: int
+
+
 class _Worker:
-    def __init__(self, module: str) -> None:
+    def __init__(self, module: str, memory_mb: int) -> None:
         self.module = module
         self.ready = False
         self.proc = subprocess.Popen(
@@ -47,6 +67,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             cwd=PROJECT_ROOT,
+            env={**os.environ, MEMORY_ENV: str(memory_mb * 1024 * 1024)},
         )
 
     def ask(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
@@ -83,57 +104,125 @@ class _Worker:
     def kill(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
 
 
-_idle: list[_Worker] = []
-_lock = threading.Lock()
+class Pool:
+    """At most `config.size` workers of one module; see the module docstring."""
 
+    def __init__(self, module: str, config: PoolConfig) -> None:
+        self.module = module
+        self.config = config
+        self._idle: list[_Worker] = []
+        self._alive = 0  # idle + busy
+        self._waiting = 0
+        self._cond = threading.Condition()
 
-def run(module: str, header: dict[str, Any], data: bytes, timeout: float) -> Any:
-    """Send one request to an idle worker of `module` (started if none is idle) and return its JSON reply."""
-    worker = _take(module)
-    try:
-        reply = worker.ask(header, data, timeout)
-    except WorkerFailed:
-        worker.kill()
-        worker = _Worker(module)  # an idle worker may have died quietly; give the request one fresh try
+    def start(self) -> None:
+        """Start every worker now (their imports run in parallel), so no request pays interpreter start-up."""
+        with self._cond:
+            while self._alive < self.config.size:
+                self._idle.append(self._spawn())
+                self._alive += 1
+            self._cond.notify_all()
+
+    def run(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
+        """Send one request to a free worker and return its JSON reply."""
+        worker = self._acquire()
         try:
-            reply = worker.ask(header, data, timeout)
-        except (WorkerFailed, WorkerTimeout):
-            worker.kill()
+            try:
+                reply = worker.ask(header, data, timeout)
+            except WorkerFailed:  # an idle worker may have died quietly; give the request one fresh try
+                worker.kill()
+                worker = self._spawn()
+                reply = worker.ask(header, data, timeout)
+        except BaseException:  # timed out, failed twice, or interrupted mid-request: its state is unknown
+            self._replace(worker)
             raise
-    except WorkerTimeout:
+        with self._cond:
+            self._idle.append(worker)
+            self._cond.notify()
+        return reply
+
+    def stop(self) -> None:
+        """Kill the idle workers (busy ones are killed by their request's end or the interpreter's exit)."""
+        with self._cond:
+            while self._idle:
+                self._idle.pop().kill()
+                self._alive -= 1
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self.module, self.config.memory_mb)
+
+    def _acquire(self) -> _Worker:
+        with self._cond:
+            if not self._idle and self._alive >= self.config.size:
+                if self._waiting >= self.config.queue_max:
+                    raise WorkerBusy
+                self._waiting += 1
+                try:
+                    deadline = time.monotonic() + self.config.queue_seconds
+                    while not self._idle and self._alive >= self.config.size:
+                        remaining = deadline - time.monotonic()
+                        if remaining <= 0:
+                            raise WorkerBusy
+                        self._cond.wait(remaining)
+                finally:
+                    self._waiting -= 1
+            if self._idle:
+                return self._idle.pop()
+            self._alive += 1  # a slot not started yet (no `start`) or freed by a failed replacement
+        try:
+            return self._spawn()
+        except BaseException:
+            self._free_slot()
+            raise
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and start its successor in the same slot, ready for the next request."""
         worker.kill()
-        raise
-    _give_back(worker)
-    return reply
-
-
-def _take(module: str) -> _Worker:
-    with _lock:
-        for index, worker in enumerate(_idle):
-            if worker.module == module:
-                return _idle.pop(index)
-    return _Worker(module)
-
-
-def _give_back(worker: _Worker) -> None:
-    with _lock:
-        if len(_idle) < MAX_IDLE_WORKERS:
-            _idle.append(worker)
+        try:
+            fresh = self._spawn()
+        except OSError:
+            self._free_slot()
             return
-    worker.kill()
+        with self._cond:
+            self._idle.append(fresh)
+            self._cond.notify()
+
+    def _free_slot(self) -> None:
+        with self._cond:
+            self._alive -= 1
+            self._cond.notify()
+
+
+_pools: dict[tuple[str, PoolConfig], Pool] = {}
+_pools_lock = threading.Lock()
+
+
+def pool(module: str, config: PoolConfig) -> Pool:
+    """The one pool of `module` workers under `config` (created on first use)."""
+    with _pools_lock:
+        found = _pools.get((module, config))
+        if found is None:
+            found = _pools[(module, config)] = Pool(module, config)
+        return found
 
 
 @atexit.register
-def _stop_idle_workers() -> None:
-    with _lock:
-        while _idle:
-            _idle.pop().kill()
+def _stop_pools() -> None:
+    with _pools_lock:
+        for each in _pools.values():
+            each.stop()
 
 
 def serve(handle: Callable[[dict[str, Any], bytes], Any]) -> None:
-    """Worker side: answer requests on stdin until it closes."""
+    """Worker side: cap this process's address space, then answer requests on stdin until it closes."""
+    limit = int(os.environ.get(MEMORY_ENV) or 0)
+    if limit:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # an allocation past it is a MemoryError
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     stdout.write(READY)
     stdout.flush()

@@ -20,6 +20,7 @@ import razorpay
 import razorpay.errors
 import requests
 
+from core import deadline
 from core.config import Settings
 from core.errors import AppError, ErrorCode
 
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 State = Literal["paid", "pending", "failed"]
 
 TIMEOUT_SECONDS = 15
+MAX_RESPONSE_BYTES = 1024 * 1024  # a payment link is ~2 KB
 # Razorpay wants expire_by at least 15 minutes ahead; two days keeps reconciliation of abandoned links short.
 LINK_LIFETIME_SECONDS = 2 * 24 * 3600
 # Query parameters Razorpay adds to callback_url after a payment (GET redirect).
@@ -111,7 +113,7 @@ class RazorpayPaymentLinks:
         self, key_id: str, key_secret: str, base_url: str | None = None, timeout: float = TIMEOUT_SECONDS
     ) -> None:
         options = {"base_url": base_url.rstrip("/")} if base_url else {}
-        self._client = razorpay.Client(auth=(key_id, key_secret), **options)
+        self._client = razorpay.Client(session=deadline.requests_session(), auth=(key_id, key_secret), **options)
         self._client.set_app_details({"title": "InterviewPrep"})
         self._timeout = timeout
 
@@ -169,7 +171,8 @@ class RazorpayPaymentLinks:
 
     def _call(self, method: Callable[..., Any], argument: object) -> dict[str, Any]:
         try:
-            result = method(argument, timeout=self._timeout)
+            with deadline.limit(self._timeout, MAX_RESPONSE_BYTES):  # one deadline for the call, not per read
+                result = method(argument, timeout=self._timeout)
         except razorpay.errors.BadRequestError as error:
             log.warning("razorpay refused a request: %s", error)
             raise AppError(ErrorCode.PAYMENT_ERROR, REFUSED) from error

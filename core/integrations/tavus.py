@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import requests
 
+from core import deadline
 from core.config import Settings
 from core.errors import AppError, ErrorCode
 
@@ -28,6 +29,8 @@ MAX_CALL_SECONDS = 3600
 PARTICIPANT_LEFT_TIMEOUT = 60
 PARTICIPANT_ABSENT_TIMEOUT = 300
 LANGUAGE = "English"  # Tavus wants the full language name, not a code.
+# A verbose conversation (events and transcript of a 60-min call) is well under this.
+MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 
 TRANSCRIPTION_READY = "application.transcription_ready"
 SHUTDOWN = "system.shutdown"
@@ -96,7 +99,7 @@ class TavusClient:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         # No shared requests.Session: Streamlit may call one client from several threads, and a handful of
-        # calls per interview gains nothing from connection pooling.
+        # calls per interview gains nothing from connection pooling. `timeout` is each call's one deadline.
         self._headers = {"x-api-key": api_key, "Content-Type": "application/json"}
 
     def __repr__(self) -> str:  # keep the key out of tracebacks and debug output
@@ -180,22 +183,32 @@ class TavusClient:
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
-            response = requests.request(
-                method, self.base_url + path, headers=self._headers, timeout=self.timeout, **kwargs
-            )
-        except requests.Timeout:
-            log.warning("Tavus %s %s timed out after %.1f s", method, path, self.timeout)
-            raise AppError(
-                ErrorCode.TAVUS_ERROR, "The video interview service did not answer in time. Please try again."
-            ) from None
+            with deadline.limit(self.timeout, MAX_RESPONSE_BYTES) as budget, deadline.requests_session() as session:
+                response = session.request(
+                    method, self.base_url + path, headers=self._headers, timeout=self.timeout, **kwargs
+                )
         except requests.RequestException as exc:
-            log.warning("Tavus %s %s failed: %s", method, path, type(exc).__name__)
-            raise AppError(
-                ErrorCode.TAVUS_ERROR, "We could not reach the video interview service. Please try again in a moment."
-            ) from None
+            raise self._transport_error(method, path, exc, budget) from None
         if response.status_code >= 400:
             raise self._http_error(method, path, response)
         return response
+
+    def _transport_error(
+        self, method: str, path: str, exc: requests.RequestException, budget: deadline.Budget
+    ) -> AppError:
+        """No HTTP answer: over the size limit, out of time, or unreachable."""
+        if budget.overflowed:
+            log.warning("Tavus %s %s sent more than %d bytes", method, path, MAX_RESPONSE_BYTES)
+            return _unexpected_reply(path, "reply over the size limit")
+        if isinstance(exc, requests.Timeout):
+            log.warning("Tavus %s %s timed out after %.1f s", method, path, self.timeout)
+            return AppError(
+                ErrorCode.TAVUS_ERROR, "The video interview service did not answer in time. Please try again."
+            )
+        log.warning("Tavus %s %s failed: %s", method, path, type(exc).__name__)
+        return AppError(
+            ErrorCode.TAVUS_ERROR, "We could not reach the video interview service. Please try again in a moment."
+        )
 
     def _http_error(self, method: str, path: str, response: requests.Response) -> AppError:
         status = response.status_code

@@ -18,13 +18,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
+from core import deadline
 from core.access import Actor, readable_by, require_student_access
 from core.ai.base import LOCAL, Enriched, enrich, label
 from core.ai.schemas import Flashcard, FlashcardsWording, InsightsWording
 from core.billing import ledger
 from core.billing.ledger import Charge
 from core.context import AppContext
-from core.engine.matching import analyze
+from core.engine.documents import parse_job
+from core.engine.matching import report_for_job
 from core.engine.report import BREAKDOWN, Card, Insights, Meta, Report, load_report
 from core.errors import AppError, ErrorCode
 from core.models import CV, Analysis
@@ -145,19 +147,21 @@ def run_analysis(
     )
 
 
-def _engine_report(inputs: _Inputs) -> Report:
+def _engine_report(ctx: AppContext, inputs: _Inputs) -> Report:
+    job = parse_job(inputs.job_text, ctx.settings)  # in a worker, under the time limit: the JD is user text
     try:
-        return analyze(inputs.resume, inputs.cv_text, inputs.job_text)
+        return report_for_job(inputs.resume, inputs.cv_text, job)
     except Exception as exc:  # a damaged stored CV must not show a traceback; the caller refunds
         log.exception("analysis engine failed on CV %s", inputs.cv_id)
         raise AppError(ErrorCode.INVALID_INPUT, ENGINE_FAILED_MESSAGE) from exc
 
 
 def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge) -> AnalysisRecord:
-    report = _engine_report(inputs)
+    report = _engine_report(ctx, inputs)
     job_title = inputs.job_title or (report.job.title if report.job else "") or "Pasted job"
-    insights = _insights(ctx, report, job_title)
-    cards = _flashcards(ctx, report, inputs.resume, job_title)
+    with deadline.limit(ctx.settings.ai_analysis_seconds):  # both model calls share it: the worst case is bounded
+        insights = _insights(ctx, report, job_title)
+        cards = _flashcards(ctx, report, inputs.resume, job_title)
     report.insights = Insights.model_validate(insights.value.model_dump())
     if cards.source != LOCAL:
         report.flashcards = [Card.model_validate(card.model_dump()) for card in cards.value.cards[:MAX_MODEL_CARDS]]

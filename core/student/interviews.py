@@ -35,7 +35,7 @@ from core.billing.ledger import Charge
 from core.config import Settings
 from core.context import AppContext
 from core.db import utcnow
-from core.engine.jd import parse_jd
+from core.engine.documents import parse_job
 from core.engine.practice import evaluate_answer, generate_questions, score_interview, score_transcript
 from core.errors import AppError, ErrorCode
 from core.integrations.tavus import ConversationState, TavusClient, choose_persona, conversation_properties
@@ -170,7 +170,7 @@ def _inputs(ctx: AppContext, actor: Actor, cv_id: int | None, job_id: int | None
             title = str(latest.get("title") or "").strip()
             skills = [str(s) for s in (resume.get("skills") or [])[:NO_JOB_SKILLS]]
             return with_cv(job_id=None, job_title=title, job_text="", required=skills, keywords=[])
-        jd = parse_jd(job.text)
+        jd = parse_job(job.text, ctx.settings)  # in a worker: the JD is user text
         return with_cv(job_id=job.id, job_title=job.title or jd.title, job_text=job.text,
                        required=jd.required_skills, keywords=[*jd.preferred_skills, *jd.keywords])  # fmt: skip
 

@@ -79,3 +79,18 @@ def test_parse_cv_stops_at_the_time_limit_with_a_clear_code() -> None:
     assert caught.value.code == ErrorCode.TEXT_TOO_LONG
     assert "too long" in caught.value.message
     assert time.perf_counter() - started <= 5
+
+
+@pytest.mark.parametrize("run", ["a" * 2, "a.", "a-", "Aa", "x@", "1-"])
+def test_contact_patterns_are_linear_in_the_token_length(run: str) -> None:
+    """Unbounded text straight into the patterns: 4× the length costs about 4× the time, not 16×."""
+    from core.engine import resume, skills
+
+    for pattern in (resume._EMAIL_RE, resume._URL_RE, resume._PHONE_RE, skills._MASK):
+        seconds = []
+        for length in (20_000, 80_000):
+            token = run * (length // len(run))
+            started = time.perf_counter()
+            pattern.findall(token)
+            seconds.append(time.perf_counter() - started)
+        assert seconds[1] < 0.25, (pattern.pattern[:40], seconds)  # quadratic: 80,000 characters took 68 s

@@ -178,7 +178,9 @@ def test_legacy_doc_message_says_what_to_do(settings: Settings) -> None:
 
 def test_pathological_pdf_is_stopped_at_the_time_limit(settings: Settings) -> None:
     extract_text(make_pdf(), "warm.pdf", settings)  # a started worker: the limit covers parsing, not start-up
-    limited = Settings(app_env="test", extraction_timeout_seconds=1.0)
+    # Room enough that the time limit, not the memory limit (see the next test), stops this file (~1 GB).
+    limited = Settings(app_env="test", extraction_timeout_seconds=1.0, worker_memory_mb=2048)
+    extract_text(make_pdf(), "warm.pdf", limited)
     started = time.perf_counter()
     with pytest.raises(AppError) as raised:
         extract_text(slow_pdf(), "slow.pdf", limited)
@@ -186,6 +188,15 @@ def test_pathological_pdf_is_stopped_at_the_time_limit(settings: Settings) -> No
     assert "too long" in raised.value.message
     assert time.perf_counter() - started < 4
     assert "Jane Example" in extract_text(make_pdf(), "cv.pdf", limited).text  # a fresh worker takes over
+
+
+def test_a_file_needing_more_memory_than_a_worker_has_is_refused(settings: Settings) -> None:
+    started = time.perf_counter()
+    with pytest.raises(AppError) as raised:
+        extract_text(slow_pdf(), "slow.pdf", settings)  # ~1 GB unbounded; a worker may map 320 MB
+    assert raised.value.code == ErrorCode.PDF_PROCESSING_ERROR
+    assert time.perf_counter() - started < 5
+    assert "Jane Example" in extract_text(make_pdf(), "cv.pdf", settings).text
 
 
 def test_pdf_with_empty_user_password_opens(settings: Settings) -> None:

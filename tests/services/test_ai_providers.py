@@ -138,7 +138,8 @@ def test_http_500_falls_back_to_local_with_a_note(backend: Backend) -> None:
 
 
 def test_sdk_retries_follow_ai_max_retries(backend: Backend) -> None:
-    backend.settings = backend.settings.model_copy(update={"ai_max_retries": 1})
+    # The retry and its back-off (Mistral's is 1 s) fit inside the call's one deadline.
+    backend.settings = backend.settings.model_copy(update={"ai_max_retries": 1, "ai_timeout_seconds": 3.0})
     backend.fake.script("chat", error(503), answer(GOOD))
     result = backend.enrich()
     assert result.source == backend.name

@@ -96,7 +96,8 @@ def test_time_out_is_bounded(ocr_settings: Settings, fake_mistral: FakeMistral) 
 
 def test_retries_follow_ai_max_retries(ocr_settings: Settings, fake_mistral: FakeMistral) -> None:
     fake_mistral.script("ocr", error(503), ocr_pages(["second try"]))
-    assert ocr_pdf(ocr_settings.model_copy(update={"ai_max_retries": 1}), PDF) == "second try"
+    retrying = ocr_settings.model_copy(update={"ai_max_retries": 1, "ai_timeout_seconds": 3.0})  # 1 s back-off fits
+    assert ocr_pdf(retrying, PDF) == "second try"
     assert len(fake_mistral.requests_to("ocr")) == 2
 
 
