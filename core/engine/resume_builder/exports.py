@@ -45,8 +45,11 @@ def file_stem(resume: Resume) -> str:
     return f"{slug}-resume" if slug else "resume"
 
 
+def filename(resume: Resume, key: str, stem: str | None = None) -> str:
+    suffix = "-builder" if key == "seed" else ""
+    return f"{stem or file_stem(resume)}{suffix}.{FORMATS[key].extension}"
+
+
 def export(resume: Resume, key: str, stem: str | None = None) -> tuple[str, str, bytes]:
     """(file name, MIME type, bytes)."""
-    fmt = FORMATS[key]
-    suffix = "-builder" if key == "seed" else ""
-    return f"{stem or file_stem(resume)}{suffix}.{fmt.extension}", fmt.mime, fmt.render(resume)
+    return filename(resume, key, stem), FORMATS[key].mime, FORMATS[key].render(resume)
