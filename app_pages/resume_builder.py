@@ -39,7 +39,9 @@ st.caption(
     "Turn your CV into a structured résumé, complete what is missing, tailor it to a job with only what is true, "
     "and download an ATS-friendly PDF, Word file or JSON Resume. Each saved version appears in My CVs."
 )
-show_flashes()
+notices = st.container()  # always drawn: messages come and go without shifting (and resetting) the tabs below
+with notices:
+    show_flashes()
 
 
 def set_draft(resume: Resume, source: str | None = None) -> None:
@@ -132,7 +134,7 @@ def save() -> None:
 
 
 if st.button("Save as a new version", key="rb_save", type="primary", icon=":material/save:"):
-    with user_errors():
+    with notices, user_errors():
         save()
 
 tab_complete, tab_edit, tab_tailor, tab_preview, tab_versions = st.tabs(
