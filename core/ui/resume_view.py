@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.engine.resume_builder.checks import format_check
 from core.engine.resume_builder.exports import FORMATS, export, filename
-from core.engine.resume_builder.layout import to_markdown
+from core.engine.resume_builder.layout import blocks
 from core.engine.resume_builder.model import Resume
 from core.student.resumes import VersionRecord
 from core.ui.cv_view import plain
@@ -23,7 +23,22 @@ def preview(resume: Resume) -> None:
     for problem in evidence["failed"].values():
         st.caption(f":material/info: {plain(problem)}")
     with st.container(border=True):
-        st.markdown(plain(to_markdown(resume)).replace("\\#\\# ", "### ").replace("\n", "  \n"))
+        st.markdown(_markdown(resume))
+
+
+_SHAPES = {"name": "### {}", "heading": "#### {}", "entry": "**{}**", "bullet": "- {}"}
+
+
+def _markdown(resume: Resume) -> str:
+    """The blocks every export renders, as Markdown for the page (text escaped, bullets kept together)."""
+    parts: list[str] = []
+    for block in blocks(resume):
+        line = _SHAPES.get(block.kind, "{}").format(plain(block.text))
+        if block.kind == "bullet" and parts and parts[-1].startswith("- "):
+            parts[-1] += "\n" + line
+        else:
+            parts.append(line)
+    return "\n\n".join(parts)
 
 
 def downloads(resume: Resume, *, key: str) -> None:
