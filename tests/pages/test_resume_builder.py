@@ -13,6 +13,7 @@ from core.models import Cohort, CohortMember
 from core.student import cvs, jobs, resumes
 from tests.conftest import CORPUS
 from tests.engine.test_resume_builder import ZOE
+from tests.fakes.openai_server import API_KEY, answer
 
 PAGE = "app_pages/resume_builder.py"
 CARLA = (CORPUS / "resumes" / "07_carla_mendes.txt").read_bytes()
@@ -136,3 +137,38 @@ def test_a_counselor_sees_the_students_versions_read_only(open_app, make_user, a
     assert any(version.label.split(" · ")[0] in md for md in texts(at, "markdown"))
     assert any("Built 12 Tableau dashboards" in md for md in texts(at, "markdown"))
     assert not [b for b in at.button if b.key and b.key.startswith("student_resumes_load")]  # read-only
+
+
+def test_with_a_model_each_proposal_is_accepted_or_rejected_and_inventions_are_never_offered(
+    open_app, make_user, app_env, fake_openai, monkeypatch
+) -> None:
+    for name, value in {"AI_PROVIDER": "openai", "AI_API_KEY": API_KEY, "AI_BASE_URL": fake_openai.base_url,
+                        "AI_TIMEOUT_SECONDS": "2", "AI_MAX_RETRIES": "0"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    student = make_user()
+    resumes.save_version(app_env, student, validate(ZOE), source="blank")
+    at = open_app(student, page=PAGE)
+    assert "Automated data cleaning in Python and SQL" in " ".join(texts(at, "markdown"))  # the walk's first field
+
+    fake_openai.script("chat", answer({"text": "Automated data cleaning in Python and SQL at Google since 2017"}))
+    at.button(key="rb_suggest").click().run()
+    assert not at.exception
+    [warning] = texts(at, "warning")
+    assert "was not offered" in warning and "Google" in warning and "2017" in warning
+    assert not [b for b in at.button if b.key == "rb_accept"]
+
+    fake_openai.script("chat", answer({"text": "Automated weekly data cleaning in Python and SQL"}))
+    at.button(key="rb_suggest").click().run()
+    assert any("Automated weekly data cleaning in Python and SQL" in md for md in texts(at, "markdown"))
+    at.button(key="rb_reject").click().run()
+    assert at.session_state["rb_draft"]["experience"][0]["bullets"][1] == "Automated data cleaning in Python and SQL"
+    assert not [b for b in at.button if b.key == "rb_accept"]
+
+    at.button(key="rb_suggest").click().run()
+    at.button(key="rb_accept").click().run()
+    assert not at.exception
+    assert (
+        at.session_state["rb_draft"]["experience"][0]["bullets"][1]
+        == "Automated weekly data cleaning in Python and SQL"
+    )
+    assert len(resumes.list_versions(app_env, student)) == 1  # accepted into the draft; saving is the student's call
