@@ -37,9 +37,8 @@ def check(document: Any) -> None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the document"
-        raise AppError(
-            ErrorCode.INVALID_INPUT, f"This is not a valid JSON Resume file ({where}: {error.message[:200]})."
-        )
+        why = "use a date like 2021-03-15, 2021-03 or 2021" if error.validator == "pattern" else error.message[:200]
+        raise AppError(ErrorCode.INVALID_INPUT, f"This is not a valid JSON Resume file ({where}: {why}).")
 
 
 def import_document(document: dict[str, Any]) -> tuple[Resume, list[str]]:
