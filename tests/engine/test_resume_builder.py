@@ -117,6 +117,7 @@ def test_starting_from_a_cv_keeps_its_facts_and_spelling() -> None:
     parsed = parse_resume(text, TODAY)
     resume = from_parse(parsed, text)
     assert resume.contact.email == parsed["email"] and resume.contact.phone == parsed["phone"]
+    assert resume.contact.title == "Growth Marketing Manager"  # the headline under the name
     assert [j.company for j in resume.experience] == [e["company"] for e in parsed["experience"]]
     assert set(extract_skills(", ".join(resume.skills))) == set(parsed["skills"])
     assert any(any(ch.isupper() for ch in skill) for skill in resume.skills)  # as the CV spells them

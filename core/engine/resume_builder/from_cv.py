@@ -40,6 +40,7 @@ def from_parse(parsed: dict[str, Any], text: str) -> Resume:
         {
             "contact": {
                 "name": _cut(parsed.get("name"), "short"),
+                "title": _cut(_headline(parsed, text), "short"),
                 "location": _cut(parsed.get("location"), "short"),
                 "email": _cut(parsed.get("email"), "short"),
                 "phone": _cut(parsed.get("phone"), "short")[:40],
@@ -55,6 +56,14 @@ def from_parse(parsed: dict[str, Any], text: str) -> Resume:
             ],
         }
     )
+
+
+def _headline(parsed: dict[str, Any], text: str) -> str:
+    """The CV's own headline under the name, when it is one of its position titles ("Growth Marketing Manager");
+    any other line near the top may be a slogan or an address, so it is left for the student."""
+    head = {line.strip().lower() for line in text.strip().splitlines()[:4]}
+    titles = [job.get("title") or "" for job in parsed.get("experience") or []]
+    return next((title for title in titles if title and title.lower() in head), "")
 
 
 def _position(job: dict[str, Any]) -> dict[str, Any]:
