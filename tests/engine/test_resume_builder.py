@@ -287,6 +287,13 @@ def test_checks_list_what_is_missing_first_then_what_is_weak() -> None:
     assert "experience.0.bullets.0" not in found  # it has numbers
 
 
+def test_characters_the_pdf_font_cannot_print_are_flagged() -> None:
+    resume = set_field(validate(ZOE), ("contact", "name"), "王伟 Zoë Martin")
+    [issue] = [i for i in checks.issues(resume) if i.key == "pdf.glyphs"]
+    assert issue.message.startswith("The PDF font cannot print: 伟 王.")
+    assert "pdf.glyphs" not in {i.key for i in checks.issues(validate(ZOE))}  # "ë", "–", "•" print
+
+
 def test_filling_the_missing_phone_clears_the_issue_and_raises_the_format_score() -> None:
     data = json.loads(json.dumps(ZOE))
     data["contact"]["phone"] = ""

@@ -17,6 +17,7 @@ from core.engine import ats
 from core.engine.resume import parse_resume
 from core.engine.resume_builder.layout import to_text
 from core.engine.resume_builder.model import PRESENT, Path, Resume
+from core.engine.resume_builder.pdf import unprintable
 
 Severity = Literal["missing", "weak"]
 SUMMARY_MAX_WORDS = 80
@@ -35,7 +36,12 @@ class Issue:
 def issues(resume: Resume) -> list[Issue]:
     """Missing before weak; within each, in the résumé's order."""
     found = [*_contact(resume), *_summary(resume), *_experience(resume), *_education(resume), *_skills(resume)]
-    words = len(to_text(resume).split())
+    text = to_text(resume)
+    if missing := unprintable(text):
+        found.append(Issue("pdf.glyphs", "weak", "The PDF font cannot print: " + " ".join(missing[:20]) + ". The "
+                           "PDF leaves them out; the Word and JSON exports keep them.",
+                           "Write these words in Latin letters as well, or send the Word file.", None))  # fmt: skip
+    words = len(text.split())
     if words < 250 and resume.experience:
         found.append(Issue("length", "weak", f"The résumé has {words} words; one page of results and context is "
                            "250 or more.", "Which results of your work could you describe in another bullet?",

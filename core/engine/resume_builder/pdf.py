@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
@@ -22,6 +23,20 @@ def font_dir() -> Path:
     import matplotlib
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+@cache
+def _printable() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(font_dir() / "DejaVuSans.ttf"), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def unprintable(text: str) -> list[str]:
+    """Characters of `text` the embedded font has no glyph for (e.g. Chinese or Japanese script), which the PDF
+    would leave out."""
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _printable()})
 
 
 def new_pdf(title: str) -> FPDF:
