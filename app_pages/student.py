@@ -7,8 +7,8 @@ through services that check the counselor still coaches the student and audit-lo
 import streamlit as st
 
 from core.coaching import cohorts, dashboard, notes
-from core.student import analyses, interviews, progress
-from core.ui import charts
+from core.student import analyses, interviews, progress, resumes
+from core.ui import charts, resume_view
 from core.ui.feedback import user_errors
 from core.ui.interview_view import MODE_LABELS, render_result, status_label
 from core.ui.report import render_report
@@ -65,7 +65,9 @@ metrics([("Analyses", len(reports)), ("Best ATS", max((a.overall_score for a in 
          ("Interviews scored", sum(1 for i in sessions if i.overall is not None)),
          ("Flashcards due", overview.cards_due)])  # fmt: skip
 
-tab_progress, tab_reports, tab_interviews, tab_notes = st.tabs(["Progress", "Reports", "Interviews", "Notes"])
+tab_progress, tab_reports, tab_interviews, tab_resumes, tab_notes = st.tabs(
+    ["Progress", "Reports", "Interviews", "Résumés", "Notes"]
+)
 
 with tab_progress, user_errors():
     points = progress.score_history(ctx, actor, student_id)
@@ -103,6 +105,18 @@ with tab_interviews:
         picked = st.selectbox("Interview", list(by_iv), key="student_interview", format_func=interview_label)
         with user_errors():
             render_result(interviews.get_interview(ctx, actor, picked))
+
+with tab_resumes, user_errors():  # read-only: the student edits and saves on their Résumé builder page
+    versions = resumes.list_versions(ctx, actor, student_id=student_id)
+    if not versions:
+        st.caption("No résumé versions yet.")
+    else:
+        resume_view.history(versions, key="student_resumes")
+        by_version = {v.id: v for v in versions}
+        shown = st.selectbox(
+            "Version", list(by_version), key="student_resume", format_func=lambda i: by_version[i].label
+        )
+        resume_view.preview(by_version[shown].resume)
 
 with tab_notes:
     with st.form("add_note", clear_on_submit=True):

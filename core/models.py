@@ -248,6 +248,24 @@ class CV(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
+class ResumeVersion(Base):
+    """One saved version of a student's structured résumé (core.student.resumes); saving also stores its PDF as
+    a CV (`cv_id`), which job matches and interviews use like an upload."""
+
+    __tablename__ = "resume_versions"
+    __table_args__ = (UniqueConstraint("user_id", "number", name="uq_resume_versions_user_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    source: Mapped[str] = mapped_column(String(20), nullable=False)  # cv | json | blank | edit | tailored
+    changes: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)
+    job_title: Mapped[str | None] = mapped_column(String(200))  # tailored to this job
+    cv_id: Mapped[int | None] = mapped_column(ForeignKey("cvs.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+
 class Job(Base):
     """A job description: a student's own, one copied from the catalogue, or one a counselor published."""
 

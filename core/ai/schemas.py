@@ -73,6 +73,12 @@ class TavusContext(_Wording):
     greeting: Text
 
 
+class FieldWording(_Wording):
+    """prompts/resume_field.md → proposed wording for one résumé field (checked by the builder's guard)."""
+
+    text: Text
+
+
 _STRUCTURAL = {"type", "properties", "required", "items", "enum", "anyOf"}
 
 

@@ -24,7 +24,7 @@ _DATE_STYLES = {
     "month_name": re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.I),
     "numeric": re.compile(r"\b\d{1,2}/\d{4}\b"),
 }
-_NUMBER = re.compile(r"\d|%|\$|€|£")
+MEASURABLE = re.compile(r"\d|%|\$|€|£")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _measurable(resume: dict[str, Any]) -> tuple[float, str]:
     bullets = [b for job in resume.get("experience") or [] for b in job.get("bullets") or []]
     if not bullets:
         return 0.0, "no experience bullets found"
-    with_numbers = sum(1 for b in bullets if _NUMBER.search(b))
+    with_numbers = sum(1 for b in bullets if MEASURABLE.search(b))
     share = with_numbers / len(bullets)
     detail = f"{with_numbers} of {len(bullets)} bullets show a number or result"
     return min(1.0, share / (1 / 3)), detail

@@ -248,6 +248,13 @@ def analyze_structure(text: str) -> Structure:
     )
 
 
+def section_lines(text: str, section: str) -> list[tuple[str, bool]]:
+    """(text, is_bullet) of the body lines of one section as the parser sees them; the résumé builder starts a
+    summary, projects and certifications from them."""
+    lines = _classify_lines(join_split_ranges(bound_text(text)))
+    return [(line.text, line.is_bullet) for line in lines if line.section == section and not line.heading]
+
+
 def extract_file(path: Path, limits: ReadLimits, today: date | None = None) -> dict[str, Any]:
     """The `extract FILE` CLI contract: the text of a CV file and its structured form."""
     from core.engine.documents import extract_text
@@ -666,6 +673,11 @@ def _degree_level(text: str) -> str | None:
         if pattern.search(text):
             return level
     return None
+
+
+def degree_level(text: str) -> str | None:
+    """The degree level a text names ("bachelor", "master" …), or None: for checking wording, not parsing."""
+    return _degree_level(text)
 
 
 def _parse_education(lines: list[Line], today: date) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ class PageSpec:
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/dashboard.py", "Dashboard", ":material/home:", "Home", EVERYONE),
     PageSpec("app_pages/cvs.py", "My CVs", ":material/description:", "Prepare", (STUDENT,)),
+    PageSpec("app_pages/resume_builder.py", "Résumé builder", ":material/edit_document:", "Prepare", (STUDENT,)),
     PageSpec("app_pages/jobs.py", "Jobs", ":material/work:", "Prepare", (STUDENT, COUNSELOR)),
     PageSpec("app_pages/job_match.py", "Job match", ":material/analytics:", "Prepare", (STUDENT,)),
     PageSpec("app_pages/flashcards.py", "Flashcards", ":material/style:", "Prepare", (STUDENT,)),

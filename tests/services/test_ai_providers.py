@@ -266,6 +266,14 @@ EXAMPLE_VARIABLES = {
         "resume_excerpt": "SQL",
         "duration_minutes": 15,
     },
+    "resume_field": {
+        "field": "Position 1, bullet 2",
+        "current": "Automated data cleaning",
+        "issue": "no number or result",
+        "employers": ["Acme Logistics"],
+        "skills": ["Python", "SQL"],
+        "resume": "Zoë Martin\nExperience",
+    },
 }
 
 
