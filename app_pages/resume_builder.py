@@ -23,9 +23,9 @@ from core.errors import AppError
 from core.student import cvs, jobs, resumes
 from core.ui import resume_view
 from core.ui.actions import flash, show_flashes
-from core.ui.cv_view import plain
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
+from core.ui.text import plain
 
 MY_JOBS, CATALOGUE, PASTE = "My jobs", "Catalogue", "Paste a job"
 DATE_FIELDS = ("start", "end", "date")
@@ -73,13 +73,13 @@ def load_version(version_id: int) -> None:
 def handle_json(uploaded: UploadedFile) -> None:
     failed = state.get("rb_failed_json")
     if failed and failed[0] == uploaded.file_id:
-        st.error(failed[1], icon=":material/error:")
+        st.error(plain(failed[1]), icon=":material/error:")
         return
     try:
         resume, notes = resumes.from_json(uploaded.getvalue())
     except AppError as error:
         state["rb_failed_json"] = (uploaded.file_id, error.message)
-        st.error(error.message, icon=":material/error:")
+        st.error(plain(error.message), icon=":material/error:")
         return
     set_draft(resume, "json")
     state["rb_job"] = None

@@ -39,6 +39,7 @@ from core.models import (
     Job,
     Note,
     Payment,
+    ResumeVersion,
     Review,
     SsoIdentity,
     Transaction,
@@ -64,6 +65,7 @@ OWNED: tuple[tuple[str, type[Base], Any], ...] = (
     ("sso_identities", SsoIdentity, SsoIdentity.user_id),
     ("api_tokens", ApiToken, ApiToken.user_id),
     ("email_links", EmailToken, EmailToken.user_id),
+    ("resume_versions", ResumeVersion, ResumeVersion.user_id),
 )
 HIDDEN_COLUMNS = {"password_hash", "token_hash"}  # secrets (hashed) stay out of the export
 

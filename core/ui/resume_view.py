@@ -13,7 +13,7 @@ from core.engine.resume_builder.exports import FORMATS, export, filename
 from core.engine.resume_builder.layout import blocks
 from core.engine.resume_builder.model import Resume
 from core.student.resumes import VersionRecord
-from core.ui.cv_view import plain
+from core.ui.text import plain
 
 
 def preview(resume: Resume) -> None:

@@ -1,7 +1,7 @@
 """résumé builder: saved versions of a student's structured résumé
 
 Revision ID: i19
-Revises: i18
+Revises: i21b
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i19"
-down_revision: str | None = "i18"
+down_revision: str | None = "i21b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

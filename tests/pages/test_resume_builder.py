@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 
-from streamlit.testing.v1 import AppTest
-
 from core.access import Role
 from core.engine.resume_builder.model import validate
 from core.models import Cohort, CohortMember
@@ -14,15 +12,12 @@ from core.student import cvs, jobs, resumes
 from tests.conftest import CORPUS
 from tests.engine.test_resume_builder import ZOE
 from tests.fakes.openai_server import API_KEY, answer
+from tests.pages.shown import texts
 
 PAGE = "app_pages/resume_builder.py"
 CARLA = (CORPUS / "resumes" / "07_carla_mendes.txt").read_bytes()
 NO_PHONE = CARLA.replace(b" | 801-555-0156", b"")
 JD = (CORPUS / "jds" / "08_digital_marketing_manager.txt").read_text(encoding="utf-8")
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [element.value for element in getattr(at, kind)]
 
 
 def test_a_new_student_chooses_where_to_start(open_app, make_user) -> None:
