@@ -69,7 +69,7 @@ def authenticator() -> stauth.Authenticate:
     auth = stauth.Authenticate(
         {"usernames": {}},
         cookie_name=settings.auth_cookie_name,
-        cookie_key=settings.auth_cookie_key,
+        cookie_key=settings.cookie_key(),
         cookie_expiry_days=settings.auth_cookie_expiry_days,
         auto_hash=False,
         login_sleep_time=0,
