@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, Engine, Update, create_engine, event
+from sqlalchemy import Connection, CursorResult, Delete, Engine, Update, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import PROJECT_ROOT
@@ -25,6 +25,20 @@ def rows_affected(session: Session, statement: Delete | Update) -> int:
     Such a statement returns a CursorResult, but Session.execute is typed as returning a plain Result.
     """
     return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock migrations run under.
+MIGRATION_LOCK_KEY = 0x1E7E_41EC_0021
+
+
+def lock_for_migrations(connection: Connection) -> None:
+    """Serialise migrations across processes: every replica migrates at start, and concurrent first runs
+    on an empty database would each create the same tables. Held until the migration transaction ends.
+
+    SQLite needs nothing here: its transactions begin with BEGIN IMMEDIATE, which already serialises them.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core import audit
-from core.access import Actor, Role, require_role
+from core.access import Actor, Role, normalise_email, require_role
 from core.accounts import privacy
 from core.accounts.users import hash_password, password_problems
 from core.context import AppContext
@@ -152,7 +152,7 @@ def delete_user(ctx: AppContext, actor: Actor, user_id: int, *, confirm_email: s
     """Erase another account with all its rows and stored files; the admin retypes its email to confirm."""
     with ctx.db.session() as session:
         user = _other_user(session, actor, user_id)
-        if confirm_email.strip().lower() != user.email:
+        if normalise_email(confirm_email) != normalise_email(user.email):
             raise AppError(ErrorCode.INVALID_INPUT, "Type the account's email address exactly to confirm.")
         keys = privacy.erase_user(session, user_id, by=actor)
     privacy.remove_files(ctx, keys)

@@ -31,7 +31,7 @@ def password_problems(password: str) -> list[str]:
         problems.append(f"at least {PASSWORD_MIN} characters")
     if len(password.encode()) > PASSWORD_MAX_BYTES:
         problems.append(f"at most {PASSWORD_MAX_BYTES} bytes")
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+    if not any(char.isalpha() for char in password) or not any(char.isdigit() for char in password):
         problems.append("at least one letter and one digit")
     if password.strip() != password:
         problems.append("no spaces at the start or end")

@@ -103,7 +103,7 @@ def test_student_access_rules(ctx, make_user):
         for actor, student in [(bob, alice.id), (alice, bob.id), (other_counselor, alice.id), (counselor, bob.id)]:
             with pytest.raises(AppError) as denied:
                 access.require_student_access(s, actor, student, purpose="test")
-            assert denied.value.code == ErrorCode.PERMISSION_DENIED
+            assert denied.value.code == ErrorCode.NOT_FOUND
     # After Alice leaves the cohort, her counselor no longer sees her.
     with ctx.db.session() as s:
         s.execute(CohortMember.__table__.delete().where(CohortMember.user_id == alice.id))
