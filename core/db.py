@@ -41,6 +41,15 @@ def lock_for_migrations(connection: Connection) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
 
+READ_ONLY = "interviewprep_read_only"  # execution option of the engine behind Database.read()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Take the write lock at BEGIN so concurrent read-then-write transactions queue up instead of failing
+    with "database is locked" when they upgrade to writing; read-only transactions need no lock (WAL)."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
 def _sqlite_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own would be deferred).
     dbapi_connection.isolation_level = None
@@ -58,9 +67,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_connect)
-        # Take the write lock at BEGIN so concurrent read-then-write transactions queue up
-        # instead of failing with "database is locked" when they upgrade to writing.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -72,6 +79,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -81,6 +89,12 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it never waits for (or holds) the write lock."""
+        with self._readers() as session, session.begin():
             yield session
 
     def upgrade(self) -> None:

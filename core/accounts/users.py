@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+import secrets
+from datetime import timedelta
+from functools import lru_cache
 
 import bcrypt
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.access import Actor, Role, actor_of, find_user, normalise_email
 from core.billing import ledger
+from core.config import Settings
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
@@ -20,8 +23,6 @@ from core.models import User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN, PASSWORD_MAX_BYTES = 10, 72
-# A valid hash of a random password, checked when the email is unknown so timing does not reveal accounts.
-_DUMMY_HASH = bcrypt.hashpw(b"no-such-user-password", bcrypt.gensalt(rounds=12)).decode()
 
 
 def password_problems(password: str) -> list[str]:
@@ -98,37 +99,52 @@ def add_user(
 def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
     """Check a password, counting failures in the database; lock the account after too many.
 
-    Raises INVALID_CREDENTIALS (same message whether or not the email exists) or ACCOUNT_LOCKED.
+    The bcrypt check, the slow part, runs outside any transaction, so sign-ins do not queue behind each
+    other's locks; one short write transaction then re-reads the row and records the outcome, so the
+    failure counter stays exact under concurrent attempts. Every refusal (unknown e-mail, wrong password,
+    locked, disabled) is the same INVALID_CREDENTIALS sentence, which also says that accounts lock, and costs
+    the same bcrypt check, so neither the answer nor its timing tells which e-mails have accounts.
     """
     settings = ctx.settings
-    locked_until: datetime | None = None  # set when this failure locks the account
+    with ctx.db.read() as session:
+        user = find_user(session, email)
+        user_id, checked_hash = (user.id, user.password_hash) if user and not user.disabled else (None, None)
+    if user_id is None or not checked_hash:  # no password: signs in through SSO only
+        verify_password(password, _dummy_hash(settings.bcrypt_rounds))
+        raise _refusal(settings)
+    matches = verify_password(password, checked_hash)
+    actor = None
     with ctx.db.session() as session:
-        user = session.scalar(
-            select(User).where(User.email == normalise_email(email)).with_for_update()
-        )
-        if user is None or user.disabled or not user.password_hash:  # no password: signs in through SSO only
-            verify_password(password, _DUMMY_HASH)
-            raise AppError(ErrorCode.INVALID_CREDENTIALS)
+        user = session.scalar(select(User).where(User.id == user_id).with_for_update())
         now = utcnow()
-        if user.locked_until and user.locked_until > now:
-            raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(user.locked_until, now))
-        if not verify_password(password, user.password_hash):
+        if user is None or user.disabled or (user.locked_until and user.locked_until > now):
+            raise _refusal(settings)
+        if matches and user.password_hash == checked_hash:  # not changed since it was checked
+            user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
+            actor = actor_of(user)
+        else:
             user.failed_attempts = (0 if user.locked_until else user.failed_attempts) + 1
             user.locked_until = None
             if user.failed_attempts >= settings.lockout_max_attempts:
-                user.locked_until = locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
                 audit.record(session, actor_id=None, action="user.locked", subject_user_id=user.id)
-        else:
-            user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
-            return actor_of(user)
-    if locked_until:
-        raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(locked_until, now))
-    raise AppError(ErrorCode.INVALID_CREDENTIALS)
+    if actor is None:
+        raise _refusal(settings)
+    return actor
 
 
-def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+def _refusal(settings: Settings) -> AppError:
+    return AppError(
+        ErrorCode.INVALID_CREDENTIALS,
+        f"Email or password is incorrect, or the account is locked for {settings.lockout_minutes} minutes "
+        f"after {settings.lockout_max_attempts} failed sign-in attempts in a row.",
+    )
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds: int) -> str:
+    """A hash of a random password at the configured cost, checked for unknown e-mails to match the timing."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=rounds)).decode()
 
 
 def load_actor(ctx: AppContext, user_id: int) -> Actor | None:
