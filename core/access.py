@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import AppError, ErrorCode
+from core.input_limits import storable_email
 from core.models import CohortMember, User
 
 
@@ -53,7 +54,10 @@ def normalise_email(email: str) -> str:
 
 
 def find_user(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    email = normalise_email(email)
+    if not storable_email(email):  # no account has it; PostgreSQL would refuse a NUL even in a WHERE
+        return None
+    return session.scalar(select(User).where(User.email == email))
 
 
 def require_role(actor: Actor, *roles: Role) -> None:

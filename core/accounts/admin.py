@@ -19,6 +19,7 @@ from core.accounts.users import hash_password, password_problems
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import EMAIL_MAX, check_text
 from core.models import AuditLog, CohortMember, User
 
 SEARCH_LIMIT = 50
@@ -69,8 +70,9 @@ def search_users(
     """Users whose email or name contains `query` (case-insensitive), newest first."""
     require_role(actor, Role.ADMIN)
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
-    if query.strip():
-        pattern = _like(query.strip())
+    query = check_text(query.strip(), label="The search", limit=EMAIL_MAX)
+    if query:
+        pattern = _like(query)
         stmt = stmt.where(or_(User.email.like(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))
     if role is not None:
         stmt = stmt.where(User.role == str(role))

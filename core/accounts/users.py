@@ -19,6 +19,7 @@ from core.config import Settings
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import EMAIL_MAX, NAME_MAX, check_text
 from core.models import User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -36,6 +37,8 @@ def password_problems(password: str) -> list[str]:
         problems.append("at least one letter and one digit")
     if password.strip() != password:
         problems.append("no spaces at the start or end")
+    if "\x00" in password:  # bcrypt would ignore everything after it
+        problems.append("no NUL character")
     return problems
 
 
@@ -61,7 +64,8 @@ def _check_new_password(password: str) -> None:
 
 def create_user(ctx: AppContext, *, email: str, name: str, password: str, role: Role = Role.STUDENT) -> Actor:
     """Register a user; a new student also gets the welcome credits."""
-    email, name = normalise_email(email), name.strip()
+    email = check_text(normalise_email(email), label="The e-mail address", limit=EMAIL_MAX)
+    name = check_text(name.strip(), label="The name", limit=NAME_MAX)
     if not EMAIL_RE.match(email):
         raise AppError(ErrorCode.INVALID_INPUT, "Enter a valid email address.")
     if not name:

@@ -28,6 +28,7 @@ from core import audit
 from core.access import Actor, require_student_access
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import MAX_CREDITS
 from core.models import Transaction, Wallet
 
 if TYPE_CHECKING:
@@ -166,10 +167,11 @@ def by_key(session: Session, key: str | None) -> Transaction | None:
     return None if key is None else session.scalar(select(Transaction).where(Transaction.idempotency_key == key))
 
 
-def check_credits(credits: int, *, limit: int | None = None) -> None:
+def check_credits(credits: int, *, limit: int = MAX_CREDITS) -> None:
+    """A whole, positive amount no larger than `limit` (never beyond what the integer column holds)."""
     if isinstance(credits, bool) or not isinstance(credits, int) or credits <= 0:
         raise AppError(ErrorCode.INVALID_INPUT, "Enter a whole number of credits above zero.")
-    if limit is not None and credits > limit:
+    if credits > limit:
         raise AppError(ErrorCode.INVALID_INPUT, f"Enter at most {limit} credits at a time.")
 
 
