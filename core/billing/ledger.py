@@ -30,6 +30,7 @@ from core.db import utcnow
 from core.errors import AppError, ErrorCode
 from core.input_limits import MAX_CREDITS
 from core.models import Transaction, Wallet
+from core.untrusted_text import csv_row
 
 if TYPE_CHECKING:
     from core.context import AppContext
@@ -349,12 +350,6 @@ def ledger(
         return [entry(row) for row in rows]
 
 
-def _cell(text: str | None) -> str:
-    """Neutralise spreadsheet formulas in free text (a reason starting with '=' must not run in Excel)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -364,18 +359,18 @@ def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
     for e in entries:
         reference = ":".join(part for part in (e.ref_type, e.ref_id) if part)
         writer.writerow(
-            [
-                e.id,
-                e.created_at.isoformat(sep=" ", timespec="seconds"),
-                e.kind,
-                e.amount,
-                e.balance_after,
-                _cell(e.reason),
-                _cell(reference),
-                e.refund_of_id or "",
-                "yes" if e.is_demo else "",
-            ]
+            csv_row(
+                [
+                    e.id,
+                    e.created_at.isoformat(sep=" ", timespec="seconds"),
+                    e.kind,
+                    e.amount,
+                    e.balance_after,
+                    e.reason,
+                    reference,
+                    e.refund_of_id or "",
+                    "yes" if e.is_demo else "",
+                ]
+            )
         )
     return out.getvalue()
-
-
