@@ -34,6 +34,7 @@ class Actor:
     email: str
     name: str
     role: Role
+    session_version: int = 0  # the user's session version when this was read (see User.session_version)
 
     @property
     def is_admin(self) -> bool:
@@ -45,7 +46,8 @@ class Actor:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role))
+    return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role),
+                 session_version=user.session_version or 0)  # fmt: skip
 
 
 def normalise_email(email: str) -> str:

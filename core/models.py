@@ -62,6 +62,9 @@ class User(Base):
     created_at: Mapped[datetime] = created_at_column()
     last_active_at: Mapped[datetime | None] = mapped_column(DateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Signed into every remember-me cookie and session; raising it (sign-out, password change or reset,
+    # disable) ends them all on their next script run.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class ApiToken(Base):

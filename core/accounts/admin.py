@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, aliased
 from core import audit
 from core.access import Actor, Role, normalise_email, require_role
 from core.accounts import privacy
-from core.accounts.users import hash_password, password_problems
+from core.accounts.users import end_sessions, hash_password, password_problems
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
@@ -130,7 +130,9 @@ def set_locked(ctx: AppContext, actor: Actor, user_id: int, locked: bool) -> Non
     with ctx.db.session() as session:
         user = _other_user(session, actor, user_id)
         user.disabled = locked
-        if not locked:
+        if locked:
+            end_sessions(user)
+        else:
             user.failed_attempts, user.locked_until = 0, None
         audit.record(
             session, actor_id=actor.id, action="user.lock" if locked else "user.unlock", subject_user_id=user_id
@@ -147,6 +149,7 @@ def reset_password(ctx: AppContext, actor: Actor, user_id: int, temporary: str) 
         user = _other_user(session, actor, user_id)
         user.password_hash, user.password_changed_at = password_hash, utcnow()
         user.failed_attempts, user.locked_until = 0, None
+        end_sessions(user)  # whoever holds the account's old sessions or cookies is signed out
         audit.record(session, actor_id=actor.id, action="user.password_reset", subject_user_id=user_id)
 
 

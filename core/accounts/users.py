@@ -166,6 +166,30 @@ def load_actor_by_email(ctx: AppContext, email: str) -> Actor | None:
         return None if user is None or user.disabled else actor_of(user)
 
 
+def end_sessions(user: User) -> None:
+    """Revoke every session and remember-me cookie of the user, inside the caller's transaction: each
+    carries the session version it was signed in with, and a stale one is refused on its next run."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out_everywhere(ctx: AppContext, actor: Actor) -> None:
+    """Signing out ends the user's sessions on every device, so a copied cookie stops working too."""
+    with ctx.db.session() as session:
+        user = session.get(User, actor.id, with_for_update=True)
+        if user is not None:
+            end_sessions(user)
+
+
+def resume_session(ctx: AppContext, user_id: int, email: str, session_version: int) -> Actor | None:
+    """The user a session or remember-me cookie names, while it is still theirs and still current: None for
+    a deleted (or deleted and re-registered), disabled or signed-out user, or after a password change."""
+    with ctx.db.read() as session:
+        user = session.get(User, user_id)
+        if user is None or user.disabled or user.email != normalise_email(email):
+            return None
+        return actor_of(user) if user.session_version == session_version else None
+
+
 def touch(ctx: AppContext, actor: Actor) -> None:
     """Record activity (for "last active" on the cohort dashboard) at most once a minute."""
     now = utcnow()
@@ -175,7 +199,9 @@ def touch(ctx: AppContext, actor: Actor) -> None:
             user.last_active_at = now
 
 
-def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> None:
+def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> Actor:
+    """Change the actor's password, ending their other sessions; returns the actor at the new session version,
+    for the session that made the change to stay signed in."""
     _check_new_password(new)
     with ctx.db.session() as session:
         user = session.get(User, actor.id)
@@ -183,7 +209,9 @@ def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> No
             raise AppError(ErrorCode.INVALID_CREDENTIALS, "Your current password is incorrect.")
         user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
         user.password_changed_at = utcnow()
+        end_sessions(user)
         audit.record(session, actor_id=actor.id, action="user.password_changed", subject_user_id=actor.id)
+        return actor_of(user)
 
 
 def has_password(ctx: AppContext, actor: Actor) -> bool:
