@@ -6,6 +6,7 @@ import streamlit as st
 from core.access import Role
 from core.accounts import privacy, sso, users
 from core.student import jobs
+from core.ui import auth
 from core.ui import sso as sso_ui
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
@@ -36,7 +37,7 @@ with st.form("change_password", clear_on_submit=True):  # an SSO-only account se
         else:
             with user_errors():
                 if has_password:
-                    users.change_password(get_ctx(), actor, current, new)
+                    auth.keep_signed_in(users.change_password(get_ctx(), actor, current, new))
                 else:
                     users.set_first_password(get_ctx(), actor, new)
                 st.success("Password changed." if has_password else "Password set.")

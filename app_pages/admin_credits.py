@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.access import normalise_email
 from core.billing import grants
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
@@ -40,7 +41,9 @@ def grant_to_user() -> None:
             ctx, actor, email=email, credits=credits, reason=reason, idempotency_key=f"grant:{request[0]}"
         )
         done("grant_user")
-        flash(f"Granted {entry.amount} credits to {email.strip().lower()}. Their balance is now {entry.balance_after}.")
+        flash(
+            f"Granted {entry.amount} credits to {normalise_email(email)}. Their balance is now {entry.balance_after}."
+        )
         st.rerun()
 
 

@@ -36,6 +36,7 @@ from core.config import Settings
 from core.context import AppContext
 from core.db import Database, utcnow
 from tests.cohort_data import report as stored_report
+from tests.signed_in import sign_in
 
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 STUDENTS, ANALYSES, COHORTS, BIG_COHORT = 5_000, 100_000, 20, 500
@@ -193,9 +194,7 @@ def bench(url: str, ids: dict[str, int]) -> None:
 
     def signed_in() -> AppTest:
         at = AppTest.from_file(app, default_timeout=60)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = counselor.email
-        return at.run()
+        return sign_in(at, counselor).run()
 
     def open_cohorts(at: AppTest) -> float:
         start = time.perf_counter()

@@ -39,8 +39,10 @@ components = BidiComponentManager()
 components.discover_and_register_components(start_file_watching=False)
 at._bidi_component_manager = components
 if email:
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = email
+    from core.accounts.users import load_actor_by_email
+    from core.context import default_context
+    from tests.signed_in import sign_in
+    sign_in(at, load_actor_by_email(default_context(), email))
 start = time.perf_counter()
 at.run()
 if page:

@@ -29,6 +29,7 @@ from core.context import AppContext  # noqa: E402
 from core.db import utcnow  # noqa: E402
 from core.models import Analysis, Flashcard, Review  # noqa: E402
 from core.student import deck, progress  # noqa: E402
+from tests.signed_in import sign_in  # noqa: E402
 
 JOBS = ["Data Analyst", "Backend Engineer", "Product Manager", "UX Designer", "DevOps Engineer"]
 START = datetime(2025, 11, 1)
@@ -69,8 +70,7 @@ def seed(ctx: AppContext) -> access.Actor:
 
 def render(page: str, email: str) -> float:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = email
+    sign_in(at, users.load_actor_by_email(AppContext(Settings()), email))
     at.run()
     if page != "app_pages/dashboard.py":
         at.switch_page(page)

@@ -25,6 +25,7 @@ from core.billing import grants
 from core.config import Settings
 from core.context import AppContext
 from core.student import analyses, cvs, report_export
+from tests.signed_in import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
@@ -63,8 +64,7 @@ def main() -> None:
 
     def page() -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["authentication_status"] = True
-        at.session_state["username"] = student.email
+        sign_in(at, student)
         at.run()
         at.switch_page("app_pages/job_match.py").run()
         return at

@@ -6,6 +6,7 @@ acting user through `require_student_access`, or `readable_by` for one row a stu
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TypeVar
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import AppError, ErrorCode
+from core.input_limits import storable_email
 from core.models import CohortMember, User
 
 
@@ -32,6 +34,7 @@ class Actor:
     email: str
     name: str
     role: Role
+    session_version: int = 0  # the user's session version when this was read (see User.session_version)
 
     @property
     def is_admin(self) -> bool:
@@ -43,15 +46,20 @@ class Actor:
 
 
 def actor_of(user: User) -> Actor:
-    return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role))
+    return Actor(id=user.id, email=user.email, name=user.name, role=Role(user.role),
+                 session_version=user.session_version or 0)  # fmt: skip
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per address: NFKC folds look-alikes (full-width `Ａ`, ligatures), casefold folds case."""
+    return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 def find_user(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(User.email == normalise_email(email)))
+    email = normalise_email(email)
+    if not storable_email(email):  # no account has it; PostgreSQL would refuse a NUL even in a WHERE
+        return None
+    return session.scalar(select(User).where(User.email == email))
 
 
 def require_role(actor: Actor, *roles: Role) -> None:
@@ -78,14 +86,15 @@ def counsels(session: Session, counselor_id: int, student_id: int) -> bool:
 def require_student_access(session: Session, actor: Actor, student_id: int, *, purpose: str) -> None:
     """Allow the student themself, an admin, or a counselor of one of the student's cohorts.
 
-    Every view of someone else's data is audit-logged with `purpose`.
+    Every view of someone else's data is audit-logged with `purpose`. Anyone else is told NOT_FOUND, the
+    same answer as for an id that does not exist, so refusals do not reveal which students exist.
     """
     if actor.id == student_id:
         return
     if actor.is_admin or (actor.is_counselor and counsels(session, actor.id, student_id)):
         audit.record(session, actor_id=actor.id, action=f"view.{purpose}", subject_user_id=student_id)
         return
-    raise AppError(ErrorCode.PERMISSION_DENIED)
+    raise AppError(ErrorCode.NOT_FOUND)
 
 
 class Owned(Protocol):
@@ -101,10 +110,13 @@ RowT = TypeVar("RowT", bound=Owned)
 def readable_by(session: Session, actor: Actor, row: RowT | None, *, purpose: str, not_found: str) -> RowT:
     """The row if the actor is its owner or staff who may see the student; audit-logged for staff.
 
-    Another student is told it does not exist (NOT_FOUND); a counselor outside the student's cohorts is
-    refused (PERMISSION_DENIED) by `require_student_access`.
+    Everyone else (another student, a counselor outside the student's cohorts) is told it does not exist:
+    NOT_FOUND with the same sentence as for a missing id.
     """
     if row is None or (row.user_id != actor.id and not (actor.is_admin or actor.is_counselor)):
         raise AppError(ErrorCode.NOT_FOUND, not_found)
-    require_student_access(session, actor, row.user_id, purpose=purpose)
+    try:
+        require_student_access(session, actor, row.user_id, purpose=purpose)
+    except AppError as refused:
+        raise AppError(ErrorCode.NOT_FOUND, not_found) from refused
     return row

@@ -55,6 +55,12 @@ def _seed_demo(args: argparse.Namespace) -> Any:
     from core import demo
     from core.accounts import users
 
+    settings = get_settings()
+    if settings.is_production:  # the demo accounts share a published password
+        refusal = "demo data is never seeded with APP_ENV=production"
+        if args.if_empty:
+            return {"seeded": False, "reason": refusal}
+        raise AppError(ErrorCode.INVALID_INPUT, f"Refused: {refusal}; its accounts share a published password.")
     ctx = _context()
     if args.if_empty and not ctx.settings.seed_demo:
         return {"seeded": False, "reason": "SEED_DEMO is off"}

@@ -5,7 +5,11 @@ Every knob has a default that runs offline: SQLite, local files, the local analy
 
 from __future__ import annotations
 
+import math
 import os
+import re
+import secrets
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,7 +18,19 @@ from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_COOKIE_KEY = "insecure-development-cookie-key-change-me"
+# The AUTH_COOKIE_KEY values published in the repository's *.example files (a test keeps this list in step
+# with them): the image ships without those files, so production cannot read them at start-up.
+EXAMPLE_COOKIE_KEYS = frozenset(
+    {
+        "change-me-to-48-random-characters-------------",
+        "a-random-secret-of-at-least-32-characters",
+        "insecure-development-cookie-key-change-me",  # the development default before keys were generated
+    }
+)
+COOKIE_KEY_MIN_BYTES = 32
+COOKIE_KEY_MIN_BITS = 128  # estimated from the key's own character frequencies
+COOKIE_KEY_FILE = "auth_cookie_key"
+PRODUCTION_MIN_BCRYPT_ROUNDS = 12
 
 
 class CreditPack(BaseModel):
@@ -136,7 +152,7 @@ class Settings(BaseSettings):
 
     # Sign-in
     auth_cookie_name: str = "interviewprep_auth"
-    auth_cookie_key: str = DEFAULT_COOKIE_KEY
+    auth_cookie_key: str | None = None  # unset in development: a random key generated once into data_dir
     auth_cookie_expiry_days: float = 7.0
     lockout_max_attempts: int = 5
     lockout_minutes: int = 15
@@ -148,7 +164,7 @@ class Settings(BaseSettings):
         """Accept the usual postgres:// forms and use psycopg 3 for them."""
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix):]
+                return "postgresql+psycopg://" + url[len(prefix) :]
         return url
 
     @property
@@ -160,11 +176,77 @@ class Settings(BaseSettings):
         return int(self.max_upload_mb * 1024 * 1024)
 
     def check_production_ready(self) -> None:
-        """Refuse to run a production deployment with the shipped cookie key."""
-        if self.is_production and (self.auth_cookie_key == DEFAULT_COOKIE_KEY or len(self.auth_cookie_key) < 32):
+        """Refuse to run production with a guessable cookie key or a cheap password hash."""
+        if not self.is_production:
+            return
+        problem = cookie_key_problem(self.auth_cookie_key)
+        if problem:
             raise RuntimeError(
-                "APP_ENV=production needs AUTH_COOKIE_KEY set to a random secret of at least 32 characters."
+                f"APP_ENV=production refuses AUTH_COOKIE_KEY: {problem}. Set it to a random secret, e.g. "
+                'python3 -c "import secrets; print(secrets.token_urlsafe(48))".'
             )
+        if self.bcrypt_rounds < PRODUCTION_MIN_BCRYPT_ROUNDS:
+            raise RuntimeError(
+                f"APP_ENV=production needs BCRYPT_ROUNDS of at least {PRODUCTION_MIN_BCRYPT_ROUNDS} "
+                f"(it is {self.bcrypt_rounds})."
+            )
+
+    def cookie_key(self) -> str:
+        """The key that signs remember-me cookies: AUTH_COOKIE_KEY, or outside production the generated one."""
+        if self.auth_cookie_key:
+            return self.auth_cookie_key
+        if self.is_production:
+            raise RuntimeError("APP_ENV=production needs AUTH_COOKIE_KEY.")
+        return development_cookie_key(self.data_dir / COOKIE_KEY_FILE)
+
+
+def _estimated_bits(key: str) -> float:
+    """Entropy of the key judged by its own character frequencies, over its shortest repeating unit:
+    a short alphabet or a repeated pattern ("abcabc…") scores low."""
+    period = next((p for p in range(1, len(key) // 2 + 1) if key == (key[:p] * (len(key) // p + 1))[: len(key)]),
+                  len(key))  # fmt: skip
+    unit = key[:period]
+    return -sum(n * math.log2(n / len(unit)) for n in Counter(unit).values())
+
+
+def example_cookie_keys() -> frozenset[str]:
+    """The published keys, plus any AUTH_COOKIE_KEY in an *.example file present in this checkout."""
+    pattern = re.compile(r"""^\s*AUTH_COOKIE_KEY\s*[=:]\s*["']?([^"'\s#]+)""", re.MULTILINE | re.IGNORECASE)
+    found = {match for path in (PROJECT_ROOT.glob("*.example"), (PROJECT_ROOT / "deploy").glob("*.example"),
+                                (PROJECT_ROOT / ".streamlit").glob("*.example"))
+             for file in path for match in pattern.findall(file.read_text(errors="replace"))}  # fmt: skip
+    return EXAMPLE_COOKIE_KEYS | found
+
+
+def cookie_key_problem(key: str | None) -> str | None:
+    """Why a production cookie key is unacceptable, or None when it is fine."""
+    if not key:
+        return "it is not set"
+    if key in example_cookie_keys():
+        return "it is the example value published in the repository"
+    if len(key.encode()) < COOKIE_KEY_MIN_BYTES:
+        return f"it is shorter than {COOKIE_KEY_MIN_BYTES} bytes"
+    if _estimated_bits(key) < COOKIE_KEY_MIN_BITS:
+        return "it is not random enough (repeated or too few different characters)"
+    return None
+
+
+@lru_cache(maxsize=8)
+def development_cookie_key(path: Path) -> str:
+    """Read the generated key, creating it once (mode 0600) if missing; concurrent first starts agree on one."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)  # atomic: fails if another process created the key first
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)

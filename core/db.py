@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, Engine, Update, create_engine, event
+from sqlalchemy import Connection, CursorResult, Delete, Engine, Update, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import PROJECT_ROOT
@@ -25,6 +25,29 @@ def rows_affected(session: Session, statement: Delete | Update) -> int:
     Such a statement returns a CursorResult, but Session.execute is typed as returning a plain Result.
     """
     return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock migrations run under.
+MIGRATION_LOCK_KEY = 0x1E7E_41EC_0021
+
+
+def lock_for_migrations(connection: Connection) -> None:
+    """Serialise migrations across processes: every replica migrates at start, and concurrent first runs
+    on an empty database would each create the same tables. Held until the migration transaction ends.
+
+    SQLite needs nothing here: its transactions begin with BEGIN IMMEDIATE, which already serialises them.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+
+
+READ_ONLY = "interviewprep_read_only"  # execution option of the engine behind Database.read()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Take the write lock at BEGIN so concurrent read-then-write transactions queue up instead of failing
+    with "database is locked" when they upgrade to writing; read-only transactions need no lock (WAL)."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -44,9 +67,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_connect)
-        # Take the write lock at BEGIN so concurrent read-then-write transactions queue up
-        # instead of failing with "database is locked" when they upgrade to writing.
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -58,6 +79,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     @property
     def is_postgres(self) -> bool:
@@ -67,6 +89,12 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A transaction: committed when the block ends, rolled back if it raises."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads: on SQLite it never waits for (or holds) the write lock."""
+        with self._readers() as session, session.begin():
             yield session
 
     def upgrade(self) -> None:

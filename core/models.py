@@ -65,6 +65,9 @@ class User(Base):
     # Set when the address is known to reach the person: at creation for accounts an admin, a seed or SSO made;
     # NULL for a self-registered account until its verification link is opened.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
+    # Signed into every remember-me cookie and session; raising it (sign-out, password change or reset,
+    # disable) ends them all on their next script run.
+    session_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
 
 class ApiToken(Base):

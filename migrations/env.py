@@ -3,7 +3,7 @@
 from alembic import context
 
 from core.config import get_settings
-from core.db import make_engine
+from core.db import lock_for_migrations, make_engine
 from core.models import Base
 
 config = context.config
@@ -20,6 +20,7 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            lock_for_migrations(connection)  # before Alembic reads the current revision
             context.run_migrations()
     engine.dispose()
 

@@ -22,6 +22,7 @@ from core.config import Settings
 from core.context import AppContext
 from core.db import Database
 from core.models import Base
+from tests.signed_in import sign_in
 
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 CORPUS = Path(__file__).parent / "corpus"
@@ -158,8 +159,7 @@ def open_app(app_env: AppContext) -> Callable[..., AppTest]:
     def open_(actor: Actor | None = None, page: str | None = None, timeout: float = 20) -> AppTest:
         at = AppTest.from_file(APP_FILE, default_timeout=timeout)
         if actor is not None:
-            at.session_state["authentication_status"] = True
-            at.session_state["username"] = actor.email
+            sign_in(at, actor)
         at.run()
         if page is not None:
             at.switch_page(page).run()

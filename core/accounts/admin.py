@@ -13,12 +13,13 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core import audit
-from core.access import Actor, Role, require_role
+from core.access import Actor, Role, normalise_email, require_role
 from core.accounts import privacy
-from core.accounts.users import hash_password, password_problems
+from core.accounts.users import end_sessions, hash_password, password_problems
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import EMAIL_MAX, check_text
 from core.integrations import mail
 from core.models import AuditLog, CohortMember, User
 
@@ -70,8 +71,9 @@ def search_users(
     """Users whose email or name contains `query` (case-insensitive), newest first."""
     require_role(actor, Role.ADMIN)
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
-    if query.strip():
-        pattern = _like(query.strip())
+    query = check_text(query.strip(), label="The search", limit=EMAIL_MAX)
+    if query:
+        pattern = _like(query)
         stmt = stmt.where(or_(User.email.like(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))
     if role is not None:
         stmt = stmt.where(User.role == str(role))
@@ -129,7 +131,9 @@ def set_locked(ctx: AppContext, actor: Actor, user_id: int, locked: bool) -> Non
     with ctx.db.session() as session:
         user = _other_user(session, actor, user_id)
         user.disabled = locked
-        if not locked:
+        if locked:
+            end_sessions(user)
+        else:
             user.failed_attempts, user.locked_until = 0, None
         audit.record(
             session, actor_id=actor.id, action="user.lock" if locked else "user.unlock", subject_user_id=user_id
@@ -146,6 +150,7 @@ def reset_password(ctx: AppContext, actor: Actor, user_id: int, temporary: str) 
         user = _other_user(session, actor, user_id)
         user.password_hash, user.password_changed_at = password_hash, utcnow()
         user.failed_attempts, user.locked_until = 0, None
+        end_sessions(user)  # whoever holds the account's old sessions or cookies is signed out
         audit.record(session, actor_id=actor.id, action="user.password_reset", subject_user_id=user_id)
 
 
@@ -153,7 +158,7 @@ def delete_user(ctx: AppContext, actor: Actor, user_id: int, *, confirm_email: s
     """Erase another account with all its rows and stored files; the admin retypes its email to confirm."""
     with ctx.db.session() as session:
         user = _other_user(session, actor, user_id)
-        if confirm_email.strip().lower() != user.email:
+        if normalise_email(confirm_email) != normalise_email(user.email):
             raise AppError(ErrorCode.INVALID_INPUT, "Type the account's email address exactly to confirm.")
         keys = privacy.erase_user(session, user_id, by=actor)
     privacy.remove_files(ctx, keys)

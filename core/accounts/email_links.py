@@ -113,6 +113,7 @@ def reset_password(ctx: AppContext, token: str, new_password: str, now: datetime
         user.password_hash, user.password_changed_at = password_hash, moment
         user.failed_attempts, user.locked_until = 0, None
         user.email_verified_at = user.email_verified_at or moment
+        users.end_sessions(user)  # a reset is what someone does when a device or the password was lost
         audit.record(session, actor_id=user.id, action="user.password_reset_by_email", subject_user_id=user.id)
         user_id = user.id
     actor = users.load_actor(ctx, user_id)

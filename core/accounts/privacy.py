@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import Actor
+from core.access import Actor, normalise_email
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
@@ -171,7 +171,7 @@ def delete_account(ctx: AppContext, actor: Actor, *, confirm_email: str) -> None
     """
     if actor.is_admin:
         raise AppError(ErrorCode.PERMISSION_DENIED, "Admin accounts are deleted by another admin on the Users page.")
-    if confirm_email.strip().lower() != actor.email.lower():
+    if normalise_email(confirm_email) != normalise_email(actor.email):
         raise AppError(ErrorCode.INVALID_INPUT, "Type your email address exactly to confirm.")
     with ctx.db.session() as session:
         keys = erase_user(session, actor.id, by=actor)

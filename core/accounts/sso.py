@@ -26,6 +26,7 @@ from core.accounts.users import EMAIL_RE, add_user
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import NAME_MAX
 from core.models import SsoIdentity, User
 
 DISCOVERY_TIMEOUT_SECONDS = 3.0
@@ -121,7 +122,7 @@ def identity_of(claims: Mapping[str, Any], verified_claim: str = "email_verified
         subject=str(claims.get("sub") or ""),
         email=email,
         email_verified=verified is True or str(verified).lower() == "true",  # some providers send a string
-        name=name.strip() or email.partition("@")[0],
+        name=(name.replace("\x00", "").strip() or email.partition("@")[0])[:NAME_MAX],  # the provider's, not typed
     )
 
 

@@ -19,6 +19,7 @@ from core.access import Actor, actor_of
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import check_text
 from core.models import ApiToken, User
 
 TOKEN_PREFIX = "ip_"  # noqa: S105 - a marker that tells our tokens apart, not a secret
@@ -60,8 +61,8 @@ def _digest(secret: str) -> str:
 
 def create_token(ctx: AppContext, actor: Actor, name: str, expires_in_days: int) -> tuple[TokenInfo, str]:
     """A new token for the actor; returns its listing and the secret, which is never readable again."""
-    name = " ".join(name.split())
-    if not name or len(name) > MAX_NAME_CHARS:
+    name = check_text(" ".join(name.split()), label="The token name", limit=MAX_NAME_CHARS)
+    if not name:
         raise AppError(ErrorCode.INVALID_INPUT, f"Give the token a name of 1 to {MAX_NAME_CHARS} characters.")
     if expires_in_days not in EXPIRY_DAYS:
         raise AppError(ErrorCode.INVALID_INPUT, "Choose an expiry of 30, 90 or 365 days.")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+import secrets
+from datetime import timedelta
+from functools import lru_cache
 
 import bcrypt
 from sqlalchemy import func, select
@@ -13,15 +15,15 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.access import Actor, Role, actor_of, find_user, normalise_email
 from core.billing import ledger
+from core.config import Settings
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import EMAIL_MAX, NAME_MAX, check_text
 from core.models import User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN, PASSWORD_MAX_BYTES = 10, 72
-# A valid hash of a random password, checked when the email is unknown so timing does not reveal accounts.
-_DUMMY_HASH = bcrypt.hashpw(b"no-such-user-password", bcrypt.gensalt(rounds=12)).decode()
 
 
 def password_problems(password: str) -> list[str]:
@@ -31,10 +33,12 @@ def password_problems(password: str) -> list[str]:
         problems.append(f"at least {PASSWORD_MIN} characters")
     if len(password.encode()) > PASSWORD_MAX_BYTES:
         problems.append(f"at most {PASSWORD_MAX_BYTES} bytes")
-    if not re.search(r"[A-Za-z]", password) or not re.search(r"\d", password):
+    if not any(char.isalpha() for char in password) or not any(char.isdigit() for char in password):
         problems.append("at least one letter and one digit")
     if password.strip() != password:
         problems.append("no spaces at the start or end")
+    if "\x00" in password:  # bcrypt would ignore everything after it
+        problems.append("no NUL character")
     return problems
 
 
@@ -60,7 +64,8 @@ def _check_new_password(password: str) -> None:
 
 def create_user(ctx: AppContext, *, email: str, name: str, password: str, role: Role = Role.STUDENT) -> Actor:
     """Register a user; a new student also gets the welcome credits."""
-    email, name = normalise_email(email), name.strip()
+    email = check_text(normalise_email(email), label="The e-mail address", limit=EMAIL_MAX)
+    name = check_text(name.strip(), label="The name", limit=NAME_MAX)
     if not EMAIL_RE.match(email):
         raise AppError(ErrorCode.INVALID_INPUT, "Enter a valid email address.")
     if not name:
@@ -98,37 +103,52 @@ def add_user(
 def authenticate(ctx: AppContext, email: str, password: str) -> Actor:
     """Check a password, counting failures in the database; lock the account after too many.
 
-    Raises INVALID_CREDENTIALS (same message whether or not the email exists) or ACCOUNT_LOCKED.
+    The bcrypt check, the slow part, runs outside any transaction, so sign-ins do not queue behind each
+    other's locks; one short write transaction then re-reads the row and records the outcome, so the
+    failure counter stays exact under concurrent attempts. Every refusal (unknown e-mail, wrong password,
+    locked, disabled) is the same INVALID_CREDENTIALS sentence, which also says that accounts lock, and costs
+    the same bcrypt check, so neither the answer nor its timing tells which e-mails have accounts.
     """
     settings = ctx.settings
-    locked_until: datetime | None = None  # set when this failure locks the account
+    with ctx.db.read() as session:
+        user = find_user(session, email)
+        user_id, checked_hash = (user.id, user.password_hash) if user and not user.disabled else (None, None)
+    if user_id is None or not checked_hash:  # no password: signs in through SSO only
+        verify_password(password, _dummy_hash(settings.bcrypt_rounds))
+        raise _refusal(settings)
+    matches = verify_password(password, checked_hash)
+    actor = None
     with ctx.db.session() as session:
-        user = session.scalar(
-            select(User).where(User.email == normalise_email(email)).with_for_update()
-        )
-        if user is None or user.disabled or not user.password_hash:  # no password: signs in through SSO only
-            verify_password(password, _DUMMY_HASH)
-            raise AppError(ErrorCode.INVALID_CREDENTIALS)
+        user = session.scalar(select(User).where(User.id == user_id).with_for_update())
         now = utcnow()
-        if user.locked_until and user.locked_until > now:
-            raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(user.locked_until, now))
-        if not verify_password(password, user.password_hash):
+        if user is None or user.disabled or (user.locked_until and user.locked_until > now):
+            raise _refusal(settings)
+        if matches and user.password_hash == checked_hash:  # not changed since it was checked
+            user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
+            actor = actor_of(user)
+        else:
             user.failed_attempts = (0 if user.locked_until else user.failed_attempts) + 1
             user.locked_until = None
             if user.failed_attempts >= settings.lockout_max_attempts:
-                user.locked_until = locked_until = now + timedelta(minutes=settings.lockout_minutes)
+                user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
                 audit.record(session, actor_id=None, action="user.locked", subject_user_id=user.id)
-        else:
-            user.failed_attempts, user.locked_until, user.last_active_at = 0, None, now
-            return actor_of(user)
-    if locked_until:
-        raise AppError(ErrorCode.ACCOUNT_LOCKED, _locked_message(locked_until, now))
-    raise AppError(ErrorCode.INVALID_CREDENTIALS)
+    if actor is None:
+        raise _refusal(settings)
+    return actor
 
 
-def _locked_message(until: datetime, now: datetime) -> str:
-    minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-    return f"Too many failed sign-in attempts. Try again in {minutes} minute{'s' if minutes > 1 else ''}."
+def _refusal(settings: Settings) -> AppError:
+    return AppError(
+        ErrorCode.INVALID_CREDENTIALS,
+        f"Email or password is incorrect, or the account is locked for {settings.lockout_minutes} minutes "
+        f"after {settings.lockout_max_attempts} failed sign-in attempts in a row.",
+    )
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(rounds: int) -> str:
+    """A hash of a random password at the configured cost, checked for unknown e-mails to match the timing."""
+    return bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=rounds)).decode()
 
 
 def load_actor(ctx: AppContext, user_id: int) -> Actor | None:
@@ -146,6 +166,30 @@ def load_actor_by_email(ctx: AppContext, email: str) -> Actor | None:
         return None if user is None or user.disabled else actor_of(user)
 
 
+def end_sessions(user: User) -> None:
+    """Revoke every session and remember-me cookie of the user, inside the caller's transaction: each
+    carries the session version it was signed in with, and a stale one is refused on its next run."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def sign_out_everywhere(ctx: AppContext, actor: Actor) -> None:
+    """Signing out ends the user's sessions on every device, so a copied cookie stops working too."""
+    with ctx.db.session() as session:
+        user = session.get(User, actor.id, with_for_update=True)
+        if user is not None:
+            end_sessions(user)
+
+
+def resume_session(ctx: AppContext, user_id: int, email: str, session_version: int) -> Actor | None:
+    """The user a session or remember-me cookie names, while it is still theirs and still current: None for
+    a deleted (or deleted and re-registered), disabled or signed-out user, or after a password change."""
+    with ctx.db.read() as session:
+        user = session.get(User, user_id)
+        if user is None or user.disabled or user.email != normalise_email(email):
+            return None
+        return actor_of(user) if user.session_version == session_version else None
+
+
 def touch(ctx: AppContext, actor: Actor) -> None:
     """Record activity (for "last active" on the cohort dashboard) at most once a minute."""
     now = utcnow()
@@ -155,7 +199,9 @@ def touch(ctx: AppContext, actor: Actor) -> None:
             user.last_active_at = now
 
 
-def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> None:
+def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> Actor:
+    """Change the actor's password, ending their other sessions; returns the actor at the new session version,
+    for the session that made the change to stay signed in."""
     _check_new_password(new)
     with ctx.db.session() as session:
         user = session.get(User, actor.id)
@@ -163,7 +209,9 @@ def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> No
             raise AppError(ErrorCode.INVALID_CREDENTIALS, "Your current password is incorrect.")
         user.password_hash = hash_password(new, ctx.settings.bcrypt_rounds)
         user.password_changed_at = utcnow()
+        end_sessions(user)
         audit.record(session, actor_id=actor.id, action="user.password_changed", subject_user_id=actor.id)
+        return actor_of(user)
 
 
 def has_password(ctx: AppContext, actor: Actor) -> bool:

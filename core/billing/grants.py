@@ -13,12 +13,14 @@ from core import audit
 from core.access import Actor, Role, find_user, require_role
 from core.billing.ledger import GRANT, LedgerEntry, by_key, check_credits, entry, move_credits, once
 from core.errors import AppError, ErrorCode
+from core.input_limits import check_text
 from core.models import Cohort, CohortMember, Transaction, User
 
 if TYPE_CHECKING:
     from core.context import AppContext
 
 MAX_GRANT = 10_000
+REASON_MAX = 300  # transactions.reason
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class CohortChoice:
 def _check_grant(actor: Actor, credits: int, reason: str) -> str:
     require_role(actor, Role.ADMIN)
     check_credits(credits, limit=MAX_GRANT)
-    reason = reason.strip()
+    reason = check_text(reason.strip(), label="The reason", limit=REASON_MAX)
     if not reason:
         raise AppError(ErrorCode.INVALID_INPUT, "Say why you are granting these credits.")
     return reason

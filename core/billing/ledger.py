@@ -33,7 +33,9 @@ from core import audit
 from core.access import Actor, require_student_access
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import MAX_CREDITS
 from core.models import Transaction, Wallet
+from core.untrusted_text import csv_row
 
 if TYPE_CHECKING:
     from core.context import AppContext
@@ -173,10 +175,11 @@ def by_key(session: Session, key: str | None) -> Transaction | None:
     return None if key is None else session.scalar(select(Transaction).where(Transaction.idempotency_key == key))
 
 
-def check_credits(credits: int, *, limit: int | None = None) -> None:
+def check_credits(credits: int, *, limit: int = MAX_CREDITS) -> None:
+    """A whole, positive amount no larger than `limit` (never beyond what the integer column holds)."""
     if isinstance(credits, bool) or not isinstance(credits, int) or credits <= 0:
         raise AppError(ErrorCode.INVALID_INPUT, "Enter a whole number of credits above zero.")
-    if limit is not None and credits > limit:
+    if credits > limit:
         raise AppError(ErrorCode.INVALID_INPUT, f"Enter at most {limit} credits at a time.")
 
 
@@ -436,12 +439,6 @@ def ledger(
         return [entry(row) for row in rows]
 
 
-def _cell(text: str | None) -> str:
-    """Neutralise spreadsheet formulas in free text (a reason starting with '=' must not run in Excel)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -451,16 +448,18 @@ def ledger_csv(entries: Iterable[LedgerEntry]) -> str:
     for e in entries:
         reference = ":".join(part for part in (e.ref_type, e.ref_id) if part)
         writer.writerow(
-            [
-                e.id,
-                e.created_at.isoformat(sep=" ", timespec="seconds"),
-                e.kind,
-                e.amount,
-                e.balance_after,
-                _cell(e.reason),
-                _cell(reference),
-                e.refund_of_id or "",
-                "yes" if e.is_demo else "",
-            ]
+            csv_row(
+                [
+                    e.id,
+                    e.created_at.isoformat(sep=" ", timespec="seconds"),
+                    e.kind,
+                    e.amount,
+                    e.balance_after,
+                    e.reason,
+                    reference,
+                    e.refund_of_id or "",
+                    "yes" if e.is_demo else "",
+                ]
+            )
         )
     return out.getvalue()

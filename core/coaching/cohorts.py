@@ -22,6 +22,7 @@ from core.config import Settings
 from core.context import AppContext
 from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
+from core.input_limits import LONG_TEXT_MAX, NAME_MAX, TERM_MAX, check_text
 from core.models import Cohort, CohortMember, Job, User
 
 # No 0/O/1/I/L: codes are read aloud in class and typed from slides. 31^8 ≈ 8.5e11 codes.
@@ -108,13 +109,12 @@ def coaches(session: Session, actor: Actor, cohort_id: int) -> bool:
 
 
 def require_cohort_staff(session: Session, actor: Actor, cohort_id: int) -> Cohort:
-    """The cohort, if the actor is an admin or one of its counselors (a stranger gets NOT_FOUND-free denial)."""
+    """The cohort, if the actor is an admin or one of its counselors; another counselor is told it does not
+    exist, the same answer as for a missing id."""
     require_role(actor, Role.COUNSELOR, Role.ADMIN)
     cohort = session.get(Cohort, cohort_id)
-    if cohort is None:
+    if cohort is None or not (actor.is_admin or coaches(session, actor, cohort_id)):
         raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND)
-    if not actor.is_admin and not coaches(session, actor, cohort_id):
-        raise AppError(ErrorCode.PERMISSION_DENIED, "You are not a counselor of this cohort.")
     return cohort
 
 
@@ -142,16 +142,18 @@ def create_cohort(
 ) -> CohortInfo:
     """A counselor (who becomes its first counselor) or an admin creates a cohort with a fresh invite code."""
     require_role(actor, Role.COUNSELOR, Role.ADMIN)
-    name = " ".join(name.split())
+    name = check_text(" ".join(name.split()), label="The cohort name", limit=NAME_MAX)
+    term = check_text(term.strip(), label="The term", limit=TERM_MAX)
+    description = check_text(description.strip(), label="The description", limit=LONG_TEXT_MAX)
     if not name:
         raise AppError(ErrorCode.INVALID_INPUT, "Give the cohort a name.")
     for _ in range(5):  # a code collision is astronomically rare; retry rather than fail
         try:
             with ctx.db.session() as session:
                 cohort = Cohort(
-                    name=name[:200],
-                    term=term.strip()[:100] or None,
-                    description=description.strip() or None,
+                    name=name,
+                    term=term or None,
+                    description=description or None,
                     invite_code=new_invite_code(),
                     target_roles=_clean_roles(target_roles),
                     created_by=actor.id,
@@ -417,7 +419,9 @@ def move_student(ctx: AppContext, actor: Actor, student_id: int, from_cohort_id:
 
 def publish_job(ctx: AppContext, actor: Actor, cohort_id: int, title: str, company: str, text: str) -> int:
     """A counselor of the cohort (or an admin) publishes a JD its students can analyse against; returns the job id."""
-    title, text = " ".join(title.split()), text.strip()
+    title = check_text(" ".join(title.split()), label="The job title", limit=NAME_MAX)
+    company = check_text(company.strip(), label="The company", limit=NAME_MAX)
+    text = check_text(text.strip(), label="The job description", limit=LONG_TEXT_MAX)
     if not title:
         raise AppError(ErrorCode.INVALID_INPUT, "Give the job a title.")
     if not text:
@@ -428,8 +432,8 @@ def publish_job(ctx: AppContext, actor: Actor, cohort_id: int, title: str, compa
             owner_id=None,
             cohort_id=cohort_id,
             source="cohort",
-            title=title[:200],
-            company=company.strip()[:200] or None,
+            title=title,
+            company=company or None,
             text=text,
         )
         session.add(job)

@@ -26,6 +26,7 @@ from core.db import utcnow
 from core.engine.report import BREAKDOWN, json_path
 from core.errors import AppError, ErrorCode
 from core.models import Analysis, Cohort, CohortMember, Flashcard, InterviewResult, User, Wallet
+from core.untrusted_text import csv_cell
 
 HISTOGRAM_BINS = tuple(range(0, 100, 10))  # 0-9, 10-19, ... 90-100
 TOP_SKILLS = 15
@@ -321,13 +322,6 @@ CSV_COLUMNS = (
 )
 
 
-def _cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in free text (a name starting with '=' must not run in Excel)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
-
-
 def students_csv(rows: Iterable[StudentRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -336,7 +330,7 @@ def students_csv(rows: Iterable[StudentRow]) -> str:
         active = r.last_active_at.isoformat(sep=" ", timespec="minutes") if r.last_active_at else ""
         writer.writerow(
             [
-                _cell(v)
+                csv_cell(v)
                 for v in (
                     r.name,
                     r.email,

@@ -16,6 +16,7 @@ from core import audit
 from core.access import Actor, Role, require_role, require_student_access
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
+from core.input_limits import check_text
 from core.models import Analysis, Interview, Note, User
 
 MAX_NOTE_CHARS = 5000
@@ -45,7 +46,7 @@ def add_note(
 ) -> NoteView:
     """A counselor of the student (or an admin) leaves feedback, optionally on one analysis or interview."""
     require_role(actor, Role.COUNSELOR, Role.ADMIN)
-    body = body.strip()
+    body = check_text(body.strip(), label="The note", limit=MAX_NOTE_CHARS)
     if not body:
         raise AppError(ErrorCode.INVALID_INPUT, "Write something before saving the note.")
     if len(body) > MAX_NOTE_CHARS:

@@ -203,22 +203,30 @@ def _decode_text(data: bytes) -> str:
     check_text_bounds(text)  # before the per-character passes below
     controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
     if controls > max(2, len(text) // 100):
-        raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
+        utf16 = _bomless_utf16(data)  # e.g. Cyrillic saved as UTF-16: no NUL bytes, but every other byte is 0x04
+        if utf16 is None:
+            raise AppError(ErrorCode.INVALID_FILE_FORMAT, "This file is named .txt but is not plain text.")
+        return _clean_text(data.decode(utf16, errors="replace"))  # the first 4 KB read cleanly
     return _clean_text(text)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """'utf-16-le' or 'utf-16-be' when the NUL bytes sit in every other byte (ASCII-range text saved as
-    UTF-16 without a byte-order mark, as some Windows tools do), else None."""
-    sample = data[:4096]
-    if len(sample) < 4:
+    """'utf-16-le' or 'utf-16-be' for text saved as UTF-16 without a byte-order mark (as some Windows tools
+    do), whatever its script, else None: the byte order whose reading has (almost) no control, unassigned,
+    private-use or broken characters, the one with more spaces and line ends when both read cleanly."""
+    if len(data) < 4 or len(data) % 2:
         return None
-    odd, even = sample[1::2], sample[0::2]
-    if odd.count(0) >= len(odd) * 0.6 and even.count(0) <= len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) >= len(even) * 0.6 and odd.count(0) <= len(odd) * 0.05:
-        return "utf-16-be"
-    return None
+    sample = data[:4096]
+
+    def score(encoding: str) -> tuple[bool, int]:
+        text = sample.decode(encoding, errors="replace")
+        bad = sum(1 for ch in text if ch == "\ufffd" or (unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
+                                                         and ch not in "\t\n\r\f"))  # fmt: skip
+        return bad <= len(text) // 100, text.count(" ") + text.count("\n")
+
+    readings = {encoding: score(encoding) for encoding in ("utf-16-le", "utf-16-be")}
+    best = max(readings, key=lambda encoding: readings[encoding])
+    return best if readings[best][0] else None
 
 
 def _clean_text(text: str) -> str:

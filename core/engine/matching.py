@@ -38,6 +38,7 @@ from core.engine.report import (
 from core.engine.resume import parse_resume
 from core.engine.skills import covered_by, find_skills, skill_info
 from core.errors import AppError, ErrorCode
+from core.untrusted_text import csv_cell
 
 # Overall ATS score = sum of weight x part. Sums to 1.
 WEIGHTS: dict[str, float] = {
@@ -504,4 +505,4 @@ def write_batch_csv(rows: list[dict[str, Any]], out: str | Path) -> None:
     with Path(out).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=BATCH_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: ("" if row.get(k) is None else row[k]) for k in BATCH_COLUMNS} for row in rows)
+        writer.writerows({k: csv_cell(row.get(k)) for k in BATCH_COLUMNS} for row in rows)

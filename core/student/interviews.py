@@ -38,6 +38,7 @@ from core.db import utcnow
 from core.engine.documents import parse_job
 from core.engine.practice import evaluate_answer, generate_questions, score_interview, score_transcript
 from core.errors import AppError, ErrorCode
+from core.input_limits import check_text
 from core.integrations.tavus import ConversationState, TavusClient, choose_persona, conversation_properties
 from core.models import CV, Interview, InterviewResult
 from core.storage import new_key
@@ -298,9 +299,7 @@ def answer(
     """Store the answer to one question with its feedback; answering again replaces it. Empty text skips
     the question (it scores zero). A recording is kept for the student to replay; the feedback comes from
     the text, as no speech-to-text runs here."""
-    text = (text or "").strip()
-    if len(text) > MAX_ANSWER_CHARS:
-        raise AppError(ErrorCode.INVALID_INPUT, f"Keep an answer under {MAX_ANSWER_CHARS:,} characters.")
+    text = check_text((text or "").strip(), label="The answer", limit=MAX_ANSWER_CHARS)
     if audio and not text:
         raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too: the feedback is based on the written answer.")
     if audio and len(audio) > MAX_AUDIO_BYTES:

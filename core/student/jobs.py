@@ -19,6 +19,7 @@ from core.context import AppContext
 from core.engine import catalogue
 from core.engine.catalogue import CatalogueJob
 from core.errors import AppError, ErrorCode
+from core.input_limits import LONG_TEXT_MAX, check_optional, check_text
 from core.models import CohortMember, Job, User
 
 NOT_FOUND_MESSAGE = "We could not find that job description. It may have been deleted."
@@ -59,11 +60,11 @@ def _record(job: Job) -> JobRecord:
 
 
 def _clean(title: str, text: str, company: str | None, location: str | None) -> tuple[str, str, str | None, str | None]:
-    text = (text or "").strip()
+    text = check_text((text or "").strip(), label="This job description", limit=TEXT_MAX)
     if not text:
         raise AppError(ErrorCode.MISSING_JOB_DESCRIPTION, "Paste the job description text first.")
-    if len(text) > TEXT_MAX:
-        raise AppError(ErrorCode.INVALID_INPUT, f"This job description is too long (over {TEXT_MAX:,} characters).")
+    for label, value in (("The job title", title), ("The company", company), ("The location", location)):
+        check_optional(value, label=label, limit=LONG_TEXT_MAX)  # over-long ones are shortened below
     title = " ".join((title or "").split())[:TITLE_MAX] or _first_line(text)
 
     def optional(value: str | None) -> str | None:

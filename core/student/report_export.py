@@ -18,6 +18,7 @@ from fpdf import FPDF
 from core.engine.explain import COLUMNS, PART_LABELS, explain
 from core.engine.report import BREAKDOWN, Report, band
 from core.student.analyses import AnalysisRecord, provider_label
+from core.untrusted_text import markdown_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -133,28 +134,24 @@ def _why_sections(report: Report) -> list[Section]:
 # --- Markdown ---------------------------------------------------------------------------------------------
 
 
-def _md(text: str) -> str:
-    """Neutralise characters that would turn user text (a job title, a card) into Markdown structure."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def to_markdown(record: AnalysisRecord) -> str:
-    lines = [f"# ATS report: {_md(record.job_title)}", ""]
+    lines = [f"# ATS report: {markdown_text(record.job_title)}", ""]
     for section in outline(record):
-        lines += [f"## {section.heading}", ""]
+        lines += [f"## {markdown_text(section.heading)}", ""]
         if section.rows:
-            lines += ["| | |", "|---|---|", *(f"| {_md(k)} | {_md(v)} |" for k, v in section.rows), ""]
-        lines += [*(f"{_md(p)}\n" for p in section.paragraphs)]
+            rows = (f"| {markdown_text(k)} | {markdown_text(v)} |" for k, v in section.rows)
+            lines += ["| | |", "|---|---|", *rows, ""]
+        lines += [*(f"{markdown_text(p)}\n" for p in section.paragraphs)]
         if section.table:
             header, *body = section.table
             lines += [
-                "| " + " | ".join(_md(c) for c in header) + " |",
+                "| " + " | ".join(markdown_text(c) for c in header) + " |",
                 "|" + "---|" * len(header),
-                *("| " + " | ".join(_md(c) for c in row) + " |" for row in body),
+                *("| " + " | ".join(markdown_text(c) for c in row) + " |" for row in body),
                 "",
             ]
         if section.bullets:
-            lines += [*(f"- {_md(b)}" for b in section.bullets), ""]
+            lines += [*(f"- {markdown_text(b)}" for b in section.bullets), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

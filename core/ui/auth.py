@@ -8,10 +8,14 @@ which counts failures in the database.
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Any
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.utilities import LoginError
 
 from core import access
 from core.access import Actor
@@ -21,7 +25,7 @@ from core.errors import AppError
 from core.models import User
 from core.ui import email_links
 from core.ui.feedback import user_errors
-from core.ui.state import get_ctx
+from core.ui.state import SESSION_KEY, get_ctx, hold_session
 
 LOGIN_ERROR_KEY = "login_error"
 STAUTH_KEYS = {"authentication_status", "username", "name", "email", "roles", "logout", "init"}
@@ -70,7 +74,7 @@ def authenticator() -> stauth.Authenticate:
     auth = stauth.Authenticate(
         {"usernames": {}},
         cookie_name=settings.auth_cookie_name,
-        cookie_key=settings.auth_cookie_key,
+        cookie_key=settings.cookie_key(),
         cookie_expiry_days=settings.auth_cookie_expiry_days,
         auto_hash=False,
         login_sleep_time=0,
@@ -80,15 +84,61 @@ def authenticator() -> stauth.Authenticate:
 
     def check_credentials(email: str, password: str) -> bool:
         try:
-            users.authenticate(ctx, email, password)
+            actor = users.authenticate(ctx, email, password)
         except AppError as error:
             st.session_state[LOGIN_ERROR_KEY] = error.message
             return False
         st.session_state.pop(LOGIN_ERROR_KEY, None)
+        hold_session(actor)
         return True
 
     model.check_credentials = check_credentials
+    cookies = auth.cookie_controller
+    read_signed = cookies.get_cookie  # checks the signature and expiry of the library's JWT
+    cookies.get_cookie = lambda: _current_cookie(ctx, auth, read_signed())
+    cookies.set_cookie = lambda: _write_cookie(auth)
     return auth
+
+
+def _current_cookie(ctx: AppContext, auth: stauth.Authenticate, token: Any) -> Any:
+    """The remember-me cookie's claims while its session is current; a stale, foreign or pre-version cookie
+    (signed out, password changed or reset, disabled, deleted, re-registered) is cleared and ignored, so
+    the sign-in form shows instead of the library's uncaught "User not authorized"."""
+    if not token:
+        return token
+    user_id, version, email = token.get("uid"), token.get("sv"), token.get("username")
+    valid = isinstance(user_id, int) and isinstance(version, int) and isinstance(email, str)
+    actor = users.resume_session(ctx, user_id, email, version) if valid else None
+    if actor is None:
+        _forget_cookie(auth)
+        return None
+    hold_session(actor)
+    return token
+
+
+def _write_cookie(auth: stauth.Authenticate) -> None:
+    """The library's JWT plus the user id and session version, so the cookie can be revoked; `Secure` when
+    the app is served over HTTPS. (The cookie is written by a JavaScript component, so it cannot be HttpOnly.)"""
+    model = auth.cookie_controller.cookie_model
+    held = st.session_state.get(SESSION_KEY)
+    if not held or not model.cookie_expiry_days:
+        return
+    expires = datetime.now() + timedelta(days=model.cookie_expiry_days)
+    claims = {"username": st.session_state["username"], "uid": held[0], "sv": held[1], "exp_date": expires.timestamp()}
+    token = jwt.encode(claims, model.cookie_key, algorithm="HS256")
+    model.cookie_manager.set(model.cookie_name, token, expires_at=expires, secure=served_over_https())
+
+
+def _forget_cookie(auth: stauth.Authenticate) -> None:
+    model = auth.cookie_controller.cookie_model
+    with suppress(KeyError):  # the component deletes it in the browser; its Python-side copy may not know it
+        model.cookie_manager.delete(model.cookie_name)
+
+
+def served_over_https() -> bool:
+    """True behind a TLS-terminating proxy (X-Forwarded-Proto) or when the browser's URL is https."""
+    forwarded = st.context.headers.get("X-Forwarded-Proto") or ""
+    return forwarded.split(",")[0].strip().lower() == "https" or (st.context.url or "").startswith("https://")
 
 
 def render_sign_in(auth: stauth.Authenticate) -> None:
@@ -100,11 +150,15 @@ def render_sign_in(auth: stauth.Authenticate) -> None:
         return original(email, password, *args, **kwargs)
 
     auth.authentication_controller.login = login
-    auth.login(
-        location="main",
-        fields={"Form name": "Sign in", "Username": "Email", "Password": "Password", "Login": "Sign in"},
-        key="sign_in",
-    )
+    try:
+        auth.login(
+            location="main",
+            fields={"Form name": "Sign in", "Username": "Email", "Password": "Password", "Login": "Sign in"},
+            key="sign_in",
+        )
+    except LoginError:  # the cookie's user vanished between our check and the library's look-up
+        _forget_cookie(auth)
+        st.session_state.update(authentication_status=None, username=None)
     if st.session_state.get("authentication_status") is False:
         st.error(st.session_state.get(LOGIN_ERROR_KEY) or "Email or password is incorrect.")
     if st.session_state.get("authentication_status"):
@@ -117,6 +171,14 @@ def sign_in_session(actor: Actor) -> None:
         authentication_status=True, username=actor.email, name=actor.name, email=actor.email,
         roles=[str(actor.role)], logout=None,
     )
+    hold_session(actor)
+
+
+def keep_signed_in(actor: Actor) -> None:
+    """After this session changed the password (which ended every session): hold the new session version and
+    write a new remember-me cookie on the next run."""
+    hold_session(actor)
+    st.session_state.pop(COOKIE_WRITTEN_KEY, None)
 
 
 def remember_sign_in(auth: stauth.Authenticate) -> None:
@@ -157,9 +219,12 @@ def render_register(auth: stauth.Authenticate) -> None:
 def sign_out(auth: stauth.Authenticate) -> None:
     """Forget the user in this session and delete the cookie.
 
+    Signing out ends the user's sessions everywhere (see `users.sign_out_everywhere`).
     No st.rerun() here: the cookie is deleted by a browser-side component that must render in this run.
     streamlit-authenticator's own `logout` flag stays set so the old cookie is not read again.
     """
+    if (actor := st.session_state.get("actor")) is not None:
+        users.sign_out_everywhere(get_ctx(), actor)  # a copied cookie stops working too
     auth.logout(location="unrendered")
     for key in [key for key in st.session_state if key not in STAUTH_KEYS]:
         del st.session_state[key]

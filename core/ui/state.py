@@ -37,18 +37,28 @@ def get_ctx() -> AppContext:
 
 
 ACTIVE_RECORDED_KEY = "last_active_recorded"
+# (user id, session version) this session signed in with, by password, remember-me cookie or SSO.
+SESSION_KEY = "signed_in_session"
+
+
+def hold_session(actor: Actor) -> None:
+    """Remember which user and session version this browser session signed in as (checked on every run)."""
+    st.session_state[SESSION_KEY] = (actor.id, actor.session_version)
 
 
 def signed_in_actor() -> Actor | None:
     """The signed-in user, re-read from the database so role changes and deletions apply at once.
+
+    None as well when the session is no longer current: the user signed out elsewhere, changed or had their
+    password reset, was disabled, or was deleted (a re-registered e-mail is another user id).
 
     The first signed-in run of a session records the user as active, whatever the way in (password,
     remember-me cookie, SSO): the cohort dashboard's "last active" must not depend on typing a password.
     """
     if not st.session_state.get("authentication_status"):
         return None
-    email = st.session_state.get("username")
-    actor = users.load_actor_by_email(get_ctx(), email) if email else None
+    email, held = st.session_state.get("username"), st.session_state.get(SESSION_KEY)
+    actor = users.resume_session(get_ctx(), held[0], email, held[1]) if email and held else None
     st.session_state["actor"] = actor
     if actor is not None and st.session_state.get(ACTIVE_RECORDED_KEY) != actor.id:
         users.touch(get_ctx(), actor)

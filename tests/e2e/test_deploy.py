@@ -63,7 +63,7 @@ def test_compose_has_the_services_and_wiring():
 
 
 def test_compose_app_environment_names_real_settings():
-    env = compose_app_env({"AUTH_COOKIE_KEY": "k" * 40, "STREAMLIT_SERVER_COOKIE_SECRET": "s",
+    env = compose_app_env({"AUTH_COOKIE_KEY": secrets.token_urlsafe(32), "STREAMLIT_SERVER_COOKIE_SECRET": "s",
                            "POSTGRES_PASSWORD": "pw", "MINIO_ROOT_PASSWORD": "minio-pw"})
     fields = {name.upper() for name in Settings.model_fields}
     assert {key for key in env if not key.startswith("STREAMLIT_")} <= fields

@@ -75,7 +75,9 @@ def test_locked_out_student_is_unlocked_by_an_admin(tab, browser, mail_ctx, mail
     boss = users.create_user(mail_ctx, email="boss@example.edu", name="Ada Admin", password=PASSWORD, role=Role.ADMIN)
     for _ in range(mail_ctx.settings.lockout_max_attempts):
         tab.sign_in(student.email, "Wrong-password-1")
-    expect(tab.alerts()).to_contain_text("Too many failed sign-in attempts")
+    expect(tab.alerts()).to_contain_text("locked for 15 minutes")
+    tab.sign_in(student.email, PASSWORD)  # the right password is refused while locked
+    expect(tab.alerts()).to_contain_text("Email or password is incorrect")
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     admin_tab = StreamlitPage(context.new_page(), mail_server.url).open("/")

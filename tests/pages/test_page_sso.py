@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from core.access import Role
 from core.models import SsoIdentity, User
 from tests.conftest import APP_FILE, free_port
+from tests.signed_in import sign_in
 
 DEAD = f"http://127.0.0.1:{free_port()}/.well-known/openid-configuration"  # nothing listens there
 
@@ -101,8 +102,7 @@ def test_admin_providers_page_lists_each_oidc_provider_and_whether_it_answers(ap
     admin_actor = make_user(role=Role.ADMIN)
     at = AppTest.from_file(APP_FILE, default_timeout=30)
     at.secrets["auth"] = AUTH
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = admin_actor.email
+    sign_in(at, admin_actor)
     at.run().switch_page("app_pages/admin_providers.py").run()
     assert not at.exception
     table = at.dataframe[0].value

@@ -237,7 +237,7 @@ def test_only_owner_their_counselor_and_admins_read_reports(ctx, make_user) -> N
     assert caught.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(AppError) as caught:
         analyses.list_analyses(ctx, other, student_id=student.id)
-    assert caught.value.code == ErrorCode.PERMISSION_DENIED
+    assert caught.value.code == ErrorCode.NOT_FOUND
     assert analyses.list_analyses(ctx, other) == []
     with pytest.raises(AppError):
         analyses.get_analysis(ctx, stranger, record.id)

@@ -208,7 +208,7 @@ def test_a_student_cannot_see_another_students_transactions(ctx, make_user):
     ana, ben = make_user(), make_user()
     with pytest.raises(AppError) as error:
         ledger.ledger(ctx, ben, user_id=ana.id)
-    assert error.value.code == ErrorCode.PERMISSION_DENIED
+    assert error.value.code == ErrorCode.NOT_FOUND
 
 
 def test_admin_and_the_students_counselor_may_see_it_audited(ctx, make_user):

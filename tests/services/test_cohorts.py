@@ -98,7 +98,7 @@ def test_counselor_of_a_cannot_open_student_of_b(ctx, two_cohorts):
     t = two_cohorts
     with pytest.raises(AppError) as error:
         dashboard.student_overview(ctx, t["counselor_a"], t["student_b"].id)
-    assert error.value.code == ErrorCode.PERMISSION_DENIED
+    assert error.value.code == ErrorCode.NOT_FOUND  # the same answer as for a missing id
     for call in (
         lambda: dashboard.cohort_dashboard(ctx, t["counselor_a"], t["b"].id),
         lambda: cohorts.list_students(ctx, t["counselor_a"], t["b"].id),
@@ -108,7 +108,7 @@ def test_counselor_of_a_cannot_open_student_of_b(ctx, two_cohorts):
     ):
         with pytest.raises(AppError) as error:
             call()
-        assert error.value.code == ErrorCode.PERMISSION_DENIED
+        assert error.value.code == ErrorCode.NOT_FOUND
     assert dashboard.student_overview(ctx, t["counselor_a"], t["student_a"].id).name == t["student_a"].name
 
 
@@ -120,7 +120,7 @@ def test_access_ends_when_the_student_leaves(ctx, two_cohorts):
     for read in (dashboard.student_overview, analyses.list_analyses, interviews.list_interviews):
         with pytest.raises(AppError) as error:
             read(ctx, t["counselor_a"], t["student_a"].id)
-        assert error.value.code == ErrorCode.PERMISSION_DENIED
+        assert error.value.code == ErrorCode.NOT_FOUND
     assert dashboard.cohort_dashboard(ctx, t["counselor_a"], t["a"].id).students == []
 
 
@@ -128,15 +128,15 @@ def test_students_never_see_each_other(ctx, two_cohorts, make_user):
     t = two_cohorts
     classmate = make_user()
     cohorts.join_cohort(ctx, classmate, t["a"].invite_code, consent=True)
-    for call in (
-        lambda: dashboard.student_overview(ctx, classmate, t["student_a"].id),
-        lambda: dashboard.cohort_dashboard(ctx, classmate, t["a"].id),
-        lambda: cohorts.list_students(ctx, classmate, t["a"].id),
-        lambda: notes.notes_about(ctx, classmate, t["student_a"].id),
+    for call, code in (
+        (lambda: dashboard.student_overview(ctx, classmate, t["student_a"].id), ErrorCode.NOT_FOUND),
+        (lambda: dashboard.cohort_dashboard(ctx, classmate, t["a"].id), ErrorCode.PERMISSION_DENIED),  # staff only
+        (lambda: cohorts.list_students(ctx, classmate, t["a"].id), ErrorCode.PERMISSION_DENIED),
+        (lambda: notes.notes_about(ctx, classmate, t["student_a"].id), ErrorCode.NOT_FOUND),
     ):
         with pytest.raises(AppError) as error:
             call()
-        assert error.value.code == ErrorCode.PERMISSION_DENIED
+        assert error.value.code == code
     assert dashboard.student_overview(ctx, t["student_a"], t["student_a"].id).user_id == t["student_a"].id
 
 

@@ -267,9 +267,9 @@ def test_counselor_reads_only_their_students_cvs_and_never_changes_them(ctx: App
     assert cvs.download_cv(ctx, counselor, cv.id)[1] == corpus_bytes(TXT_CV)
     assert code_of(lambda: cvs.set_default(ctx, counselor, cv.id)) == ErrorCode.NOT_FOUND
     assert code_of(lambda: cvs.delete_cv(ctx, counselor, cv.id)) == ErrorCode.NOT_FOUND
-    assert code_of(lambda: cvs.list_cvs(ctx, counselor, student_id=stranger.id)) == ErrorCode.PERMISSION_DENIED
-    assert code_of(lambda: cvs.get_cv(ctx, counselor, strangers_cv.id)) == ErrorCode.PERMISSION_DENIED
-    assert code_of(lambda: cvs.download_cv(ctx, counselor, strangers_cv.id)) == ErrorCode.PERMISSION_DENIED
+    assert code_of(lambda: cvs.list_cvs(ctx, counselor, student_id=stranger.id)) == ErrorCode.NOT_FOUND
+    assert code_of(lambda: cvs.get_cv(ctx, counselor, strangers_cv.id)) == ErrorCode.NOT_FOUND
+    assert code_of(lambda: cvs.download_cv(ctx, counselor, strangers_cv.id)) == ErrorCode.NOT_FOUND
     with ctx.db.session() as session:
         views = session.scalars(
             select(AuditLog.action).where(AuditLog.actor_id == counselor.id, AuditLog.action.like("view.%"))

@@ -104,7 +104,7 @@ def test_another_student_cannot_touch_my_cards(ctx, make_user):
         assert denied.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(AppError) as denied:
         deck.review_days(ctx, bob, alice.id)
-    assert denied.value.code == ErrorCode.PERMISSION_DENIED
+    assert denied.value.code == ErrorCode.NOT_FOUND
     counselor = make_user(Role.COUNSELOR)
     with pytest.raises(AppError):
         deck.create_card(ctx, counselor, "Q", "A")

@@ -280,7 +280,7 @@ def test_other_students_are_told_nothing_and_staff_see_only_their_cohorts(ctx, s
         assert caught.value.code == ErrorCode.NOT_FOUND, name
     with pytest.raises(AppError) as caught:
         interviews.list_interviews(ctx, other, student_id=student.id)
-    assert caught.value.code == ErrorCode.PERMISSION_DENIED
+    assert caught.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(AppError) as caught:
         interviews.start_practice(ctx, other, cv_id=cv.id)  # someone else's CV
     assert caught.value.code == ErrorCode.NOT_FOUND and ledger.balance(ctx, other) == 10
@@ -298,7 +298,7 @@ def test_other_students_are_told_nothing_and_staff_see_only_their_cohorts(ctx, s
     for name in ("get_interview",):
         with pytest.raises(AppError) as caught:
             calls[name](stranger)
-        assert caught.value.code == ErrorCode.PERMISSION_DENIED
+        assert caught.value.code == ErrorCode.NOT_FOUND
     assert interviews.get_interview(ctx, student, record.id).answers == []  # nobody else wrote anything
 
 

@@ -89,7 +89,7 @@ def test_others_cannot_read_a_students_progress(ctx, history, make_user):
                      progress.summary):
             with pytest.raises(AppError) as denied:
                 read(ctx, actor, history.id)
-            assert denied.value.code == ErrorCode.PERMISSION_DENIED
+            assert denied.value.code == ErrorCode.NOT_FOUND
     with ctx.db.session() as s:
         cohort = Cohort(name="C", invite_code="PROG01")
         s.add(cohort)

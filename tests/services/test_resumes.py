@@ -89,8 +89,8 @@ def test_versions_are_private_to_the_student_and_read_only_for_their_counselor(c
     coach(ctx, counselor, owner)
     saved = resumes.save_version(ctx, owner, validate(ZOE), source="blank").version
     assert code_of(lambda: resumes.get_version(ctx, other, saved.id)) == ErrorCode.NOT_FOUND
-    assert code_of(lambda: resumes.list_versions(ctx, other, student_id=owner.id)) == ErrorCode.PERMISSION_DENIED
-    assert code_of(lambda: resumes.get_version(ctx, stranger, saved.id)) == ErrorCode.PERMISSION_DENIED
+    assert code_of(lambda: resumes.list_versions(ctx, other, student_id=owner.id)) == ErrorCode.NOT_FOUND
+    assert code_of(lambda: resumes.get_version(ctx, stranger, saved.id)) == ErrorCode.NOT_FOUND
     assert code_of(lambda: resumes.get_version(ctx, owner, saved.id + 999)) == ErrorCode.NOT_FOUND
     assert resumes.list_versions(ctx, other) == [] and resumes.latest_version(ctx, other) is None
     assert [v.id for v in resumes.list_versions(ctx, counselor, student_id=owner.id)] == [saved.id]
