@@ -189,7 +189,8 @@ class Transaction(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    # No foreign key: the books outlive an erased account, under its (never reused) id as an opaque reference.
+    user_id: Mapped[int] = mapped_column(Integer, nullable=False)
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     amount: Mapped[int] = mapped_column(Integer, nullable=False)
     balance_after: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -216,7 +217,7 @@ class Payment(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[int] = mapped_column(Integer, nullable=False)  # kept after erasure, like the ledger's
     provider: Mapped[str] = mapped_column(String(20), nullable=False)
     provider_ref: Mapped[str] = mapped_column(String(120), nullable=False)
     credits: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -17,7 +17,7 @@ import zipfile
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -29,6 +29,7 @@ from core.models import (
     CV,
     Analysis,
     ApiToken,
+    AuditLog,
     Base,
     Cohort,
     CohortMember,
@@ -141,11 +142,20 @@ def export_user_data(ctx: AppContext, actor: Actor) -> bytes:
     return buffer.getvalue()
 
 
+# Audit details that name no one: roles, providers, how an account was linked. Every other text (file names,
+# e-mails, job and cohort titles, grant reasons) is dropped from an erased user's audit rows; numbers stay.
+IMPERSONAL_AUDIT_KEYS = frozenset({"role", "from", "to", "provider", "account", "by_self"})
+
+
 def erase_user(session: Session, user_id: int, *, by: Actor) -> list[str]:
-    """Delete the user and (by cascade) everything they own; returns the storage keys to remove after commit."""
+    """Delete the user and (by cascade) everything they own, except the books: ledger and payment rows stay,
+    pseudonymised under the user's never-reused id, and audit rows about the user lose their personal details.
+    Returns the storage keys to remove after commit."""
     keys = [key for _, key in _stored_files(session, user_id)]
+    _scrub_audit(session, user_id)  # before the delete sets actor_id to NULL on the rows the user made
     if not rows_affected(session, delete(User).where(User.id == user_id)):
         raise AppError(ErrorCode.NOT_FOUND, "We could not find that account.")
+    _pseudonymise_books(session, user_id)
     audit.record(
         session,
         actor_id=None if by.id == user_id else by.id,
@@ -154,6 +164,24 @@ def erase_user(session: Session, user_id: int, *, by: Actor) -> list[str]:
         details={"by_self": by.id == user_id, "files": len(keys)},
     )
     return keys
+
+
+def _pseudonymise_books(session: Session, user_id: int) -> None:
+    """Amounts, kinds, dates, balances and references stay; reasons (which quote job titles and grant notes)
+    become the kind alone, and checkout links (which may carry the buyer's e-mail) go."""
+    session.execute(
+        update(Transaction).where(Transaction.user_id == user_id).values(reason=Transaction.kind + " (erased account)")
+    )
+    session.execute(update(Payment).where(Payment.user_id == user_id).values(checkout_url=None))
+
+
+def _scrub_audit(session: Session, user_id: int) -> None:
+    rows = session.scalars(
+        select(AuditLog).where(or_(AuditLog.subject_user_id == user_id, AuditLog.actor_id == user_id))
+    )
+    for row in rows:
+        row.details = {key: value for key, value in (row.details or {}).items()
+                       if key in IMPERSONAL_AUDIT_KEYS or isinstance(value, int | float | bool)}  # fmt: skip
 
 
 def remove_files(ctx: AppContext, keys: list[str]) -> None:

@@ -118,8 +118,8 @@ def compose_server(postgres_url: str, s3_endpoint: str, tmp_path_factory: pytest
                            "POSTGRES_PASSWORD": "unused", "MINIO_ROOT_PASSWORD": "test"})
     env |= {"DATABASE_URL": postgres_url, "S3_ENDPOINT_URL": s3_endpoint,
             "S3_BUCKET": f"deploy-{uuid.uuid4().hex[:12]}", "S3_ACCESS_KEY_ID": "test"}
-    workdir = tmp_path_factory.mktemp("compose-app")
-    env |= {"DATA_DIR": str(workdir), "UPLOAD_DIR": str(workdir / "uploads"), "BCRYPT_ROUNDS": "4"}
+    workdir = tmp_path_factory.mktemp("compose-app")  # BCRYPT_ROUNDS: production refuses fewer than 12
+    env |= {"DATA_DIR": str(workdir), "UPLOAD_DIR": str(workdir / "uploads"), "BCRYPT_ROUNDS": "12"}
     cli(env, "migrate")
     with AppServer(env, workdir / "streamlit.log") as server:
         yield server

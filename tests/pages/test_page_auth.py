@@ -142,3 +142,28 @@ def test_every_session_counts_as_activity_once_whatever_the_way_in(open_app, mak
     set_last_active(long_ago)
     at.run()  # the same session again: recorded once per session, not on every click
     assert last_active() == long_ago
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(open_app, make_user):
+    """A password change ends every session of the account (a stolen cookie too) except the one that made it."""
+    student = make_user(name="Pat Change")
+    here, elsewhere = open_app(student, "app_pages/account.py"), open_app(student)
+    form = [box for box in here.text_input if box.label in ("Current password", "New password", "Repeat new password")]
+    for box, value in zip(form, (PASSWORD, "Brand-new-pass-9", "Brand-new-pass-9"), strict=True):
+        box.input(value)
+    next(b for b in here.button if b.label == "Change password").click()
+    here.run()
+    assert "Password changed." in [s.value for s in here.success]
+    here.run()
+    assert [t.value for t in here.title] == ["Account"]  # still signed in
+    elsewhere.run()
+    assert [t.value for t in elsewhere.title] == ["InterviewPrep"]  # the other session is signed out
+
+
+def test_signing_out_ends_the_other_sessions_of_the_account(open_app, make_user):
+    student = make_user(name="Sid Out")
+    here, elsewhere = open_app(student), open_app(student)
+    next(b for b in here.button if b.label == "Sign out").click()
+    here.run()
+    elsewhere.run()
+    assert [t.value for t in elsewhere.title] == ["InterviewPrep"]

@@ -76,8 +76,7 @@ def student_with_everything(ctx, make_user):
 def counts(ctx, user_id: int) -> dict[str, int]:
     owned = {
         User: User.id,
-        Wallet: Wallet.user_id,
-        Transaction: Transaction.user_id,
+        Wallet: Wallet.user_id,  # (ledger rows are kept, pseudonymised: tests/services/test_erasure.py)
         CV: CV.user_id,
         Analysis: Analysis.user_id,
         Interview: Interview.user_id,
