@@ -27,7 +27,7 @@ from starlette.concurrency import run_in_threadpool
 from core.api.routes import build_routes
 from core.billing import ledger
 from core.context import AppContext, default_context
-from core.engine.documents import start_workers
+from core.engine.documents import start_workers, wait_for_workers
 from core.ui.state import mirror_secrets_into_env
 from core.ui.warmup import warm_up
 
@@ -50,6 +50,7 @@ async def lifespan(_app: st.App) -> AsyncIterator[None]:
     await run_in_threadpool(ctx.db.upgrade)
     await run_in_threadpool(start_workers, ctx.settings)  # their imports overlap the warm-up
     await run_in_threadpool(warm_up)
+    await run_in_threadpool(wait_for_workers, ctx.settings)
     sweeper = asyncio.create_task(_sweep_pending_charges(ctx))
     _refund_running_actions_on_sigterm(ctx)
     yield

@@ -94,10 +94,25 @@ def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDoc
     """Check `data` against its claimed type and return its text, or raise AppError. Only the size, magic bytes
     and zip directory are looked at here; decoding and parsing run in a worker, and text no document has is
     refused there (check_text_bounds), so the web process never holds a hostile text."""
+    return ExtractedDocument(**_read_in_worker(data, filename, limits, {}))
+
+
+def read_cv(
+    data: bytes, filename: str, limits: ReadLimits, today: date | None = None
+) -> tuple[ExtractedDocument, dict[str, Any]]:
+    """`extract_text` and `parse_cv` in one worker request: an upload waits for a worker once, not twice."""
+    fields = _read_in_worker(data, filename, limits, {"today": (today or date.today()).isoformat()})
+    return ExtractedDocument(**fields["document"]), fields["resume"]
+
+
+def _read_in_worker(data: bytes, filename: str, limits: ReadLimits, extra: dict[str, Any]) -> Any:
+    """Parse in a worker process (core.worker_pool) that is killed when it overruns the time limit."""
     file_type = detect_type(data, filename, limits)
     if file_type == "docx":
         _check_zip_bomb(data)
-    return _run_in_worker(file_type, data, limits)
+    message = "This file took too long to read. Try exporting it again, or as another format."
+    header = {"type": file_type, "max_pages": limits.max_pdf_pages, **extra}
+    return _ask_worker(header, data, limits, _ERROR_FOR_TYPE[file_type], message)
 
 
 def check_text_bounds(text: str) -> None:
@@ -255,13 +270,6 @@ _ERROR_FOR_TYPE: dict[str, ErrorCode] = {
 }
 
 
-def _run_in_worker(file_type: FileType, data: bytes, limits: ReadLimits) -> ExtractedDocument:
-    """Parse in a worker process (core.worker_pool) that is killed when it overruns the time limit."""
-    message = "This file took too long to read. Try exporting it again, or as another format."
-    header = {"type": file_type, "max_pages": limits.max_pdf_pages}
-    return ExtractedDocument(**_ask_worker(header, data, limits, _ERROR_FOR_TYPE[file_type], message))
-
-
 def parse_job(text: str, limits: ReadLimits) -> JobDescription:
     """core.engine.jd.parse_jd, run in a worker under the extraction time limit (as `parse_cv`)."""
     from core.engine.jd import JobDescription
@@ -285,6 +293,11 @@ def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[s
 def start_workers(limits: ReadLimits) -> None:
     """Start the parser workers now (at server start), so the first upload does not wait for their imports."""
     _pool(limits).start()
+
+
+def wait_for_workers(limits: ReadLimits) -> None:
+    """Wait until the started workers are ready (imports done, parsers warmed up)."""
+    _pool(limits).wait_ready()
 
 
 def _pool(limits: ReadLimits) -> worker_pool.Pool:
@@ -327,7 +340,11 @@ def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
         if not doc.text.strip():
             raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
         check_text_bounds(doc.text)
-        return ["ok", asdict(doc)]
+        if "today" not in header:
+            return ["ok", asdict(doc)]
+        from core.engine.resume import parse_resume
+
+        return ["ok", {"document": asdict(doc), "resume": parse_resume(doc.text, date.fromisoformat(header["today"]))}]
     except AppError as exc:
         return ["error", str(exc.code), exc.message]
     except Exception:  # noqa: BLE001 - any parser failure on untrusted input is a "could not read" answer
@@ -504,12 +521,30 @@ _EXTRACTORS: dict[str, Callable[[bytes, int], ExtractedDocument]] = {
 }
 
 
+_WARM_UP_TEXT = "Jane Example\njane@example.com\nEXPERIENCE\nData Analyst, Acme  Jan 2020 - Jan 2024\nSKILLS\nSQL"
+
+
+def _warm_up() -> None:
+    """Before a worker says it is ready: load the skills taxonomy and pdfium and walk each parser once
+    (~1 s on the first file otherwise, paid by a user's request)."""
+    import pypdfium2
+
+    from core.engine.jd import parse_jd
+    from core.engine.resume import parse_resume
+
+    parse_resume(_WARM_UP_TEXT)
+    parse_jd(_WARM_UP_TEXT)
+    blank = io.BytesIO()
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(612, 792)
+    document.save(blank)
+    document.close()
+    _parse_request({"type": "pdf", "max_pages": 1}, blank.getvalue())  # NO_TEXT_LAYER, after the whole path
+
+
 if __name__ == "__main__":
     import docx  # noqa: F401 - imported once per worker, not once per file
-    import pypdf  # noqa: F401
-    import pypdfium2  # noqa: F401
-
-    import core.engine.resume  # noqa: F401
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    _warm_up()
     worker_pool.serve(_parse_request)

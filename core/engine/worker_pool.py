@@ -15,6 +15,7 @@ one JSON header line (with "size") and `size` raw bytes in, one JSON line out. `
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import resource
@@ -23,8 +24,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +72,16 @@ class _Worker:
             env={**os.environ, MEMORY_ENV: str(memory_mb * 1024 * 1024)},
         )
 
-    def ask(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
-        """Send one request; `timeout` covers the work only, not the interpreter's start-up."""
+    def wait_ready(self, seconds: float = STARTUP_SECONDS) -> None:
+        """Wait until the worker has imported and warmed up (its "ready" line)."""
         if not self.ready:
-            if self._read_line(time.monotonic() + STARTUP_SECONDS) != READY:
+            if self._read_line(time.monotonic() + seconds) != READY:
                 raise WorkerFailed("worker did not start")
             self.ready = True
+
+    def ask(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
+        """Send one request; `timeout` covers the work only, not the interpreter's start-up."""
+        self.wait_ready()
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.write(json.dumps({**header, "size": len(data)}).encode() + b"\n" + data)
@@ -109,24 +115,45 @@ class _Worker:
                 pipe.close()
 
 
+@dataclass
+class _Waiter:
+    """A request queued for a worker: handed a worker, or a free slot to start one in, then woken."""
+
+    woken: threading.Event = field(default_factory=threading.Event)
+    worker: _Worker | None = None
+    slot: bool = False
+
+
 class Pool:
-    """At most `config.size` workers of one module; see the module docstring."""
+    """At most `config.size` workers of one module; see the module docstring. Queued requests are served
+    first come, first served: a freed worker is handed to the oldest waiter, never to a newcomer."""
 
     def __init__(self, module: str, config: PoolConfig) -> None:
         self.module = module
         self.config = config
         self._idle: list[_Worker] = []
-        self._alive = 0  # idle + busy
-        self._waiting = 0
-        self._cond = threading.Condition()
+        self._alive = 0  # idle + busy (+ slots handed to a waiter that is starting its worker)
+        self._waiters: deque[_Waiter] = deque()
+        self._lock = threading.Lock()
 
     def start(self) -> None:
         """Start every worker now (their imports run in parallel), so no request pays interpreter start-up."""
-        with self._cond:
-            while self._alive < self.config.size:
-                self._idle.append(self._spawn())
+        while True:
+            with self._lock:
+                if self._alive >= self.config.size:
+                    return
                 self._alive += 1
-            self._cond.notify_all()
+            self._give(self._spawn())
+
+    def wait_ready(self) -> None:
+        """Wait for the idle workers to finish starting (at server start, so a first upload does not)."""
+        with self._lock:  # taken out of the idle list meanwhile: one thread at a time reads a worker's pipe
+            starting = [worker for worker in self._idle if not worker.ready]
+            self._idle = [worker for worker in self._idle if worker.ready]
+        for worker in starting:
+            with contextlib.suppress(WorkerFailed, WorkerTimeout):  # its first request then replaces it
+                worker.wait_ready()
+            self._give(worker)
 
     def run(self, header: dict[str, Any], data: bytes, timeout: float) -> Any:
         """Send one request to a free worker and return its JSON reply."""
@@ -141,14 +168,12 @@ class Pool:
         except BaseException:  # timed out, failed twice, or interrupted mid-request: its state is unknown
             self._replace(worker)
             raise
-        with self._cond:
-            self._idle.append(worker)
-            self._cond.notify()
+        self._give(worker)
         return reply
 
     def stop(self) -> None:
         """Kill the idle workers (busy ones are killed by their request's end or the interpreter's exit)."""
-        with self._cond:
+        with self._lock:
             while self._idle:
                 self._idle.pop().kill()
                 self._alive -= 1
@@ -157,28 +182,39 @@ class Pool:
         return _Worker(self.module, self.config.memory_mb)
 
     def _acquire(self) -> _Worker:
-        with self._cond:
-            if not self._idle and self._alive >= self.config.size:
-                if self._waiting >= self.config.queue_max:
-                    raise WorkerBusy
-                self._waiting += 1
-                try:
-                    deadline = time.monotonic() + self.config.queue_seconds
-                    while not self._idle and self._alive >= self.config.size:
-                        remaining = deadline - time.monotonic()
-                        if remaining <= 0:
-                            raise WorkerBusy
-                        self._cond.wait(remaining)
-                finally:
-                    self._waiting -= 1
-            if self._idle:
+        with self._lock:
+            if self._idle and not self._waiters:
                 return self._idle.pop()
-            self._alive += 1  # a slot not started yet (no `start`) or freed by a failed replacement
+            if self._alive < self.config.size and not self._waiters:
+                self._alive += 1  # a slot not started yet (no `start`) or freed by a failed replacement
+                return self._spawn_in_slot()
+            if len(self._waiters) >= self.config.queue_max:
+                raise WorkerBusy
+            waiter = _Waiter()
+            self._waiters.append(waiter)
+        waiter.woken.wait(self.config.queue_seconds)
+        with self._lock:
+            if waiter.worker is None and not waiter.slot:
+                self._waiters.remove(waiter)
+                raise WorkerBusy
+        return waiter.worker or self._spawn_in_slot()
+
+    def _spawn_in_slot(self) -> _Worker:
         try:
             return self._spawn()
         except BaseException:
             self._free_slot()
             raise
+
+    def _give(self, worker: _Worker) -> None:
+        """A worker is free: to the oldest waiter, else to the idle list."""
+        with self._lock:
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.worker = worker
+                waiter.woken.set()
+            else:
+                self._idle.append(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and start its successor in the same slot, ready for the next request."""
@@ -188,14 +224,17 @@ class Pool:
         except OSError:
             self._free_slot()
             return
-        with self._cond:
-            self._idle.append(fresh)
-            self._cond.notify()
+        self._give(fresh)
 
     def _free_slot(self) -> None:
-        with self._cond:
-            self._alive -= 1
-            self._cond.notify()
+        """A slot lost its worker: the oldest waiter may start one in it, else the pool shrinks by one."""
+        with self._lock:
+            if self._waiters:
+                waiter = self._waiters.popleft()
+                waiter.slot = True
+                waiter.woken.set()
+            else:
+                self._alive -= 1
 
 
 _pools: dict[tuple[str, PoolConfig], Pool] = {}

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.access import Actor, readable_by, require_student_access
 from core.context import AppContext
-from core.engine.documents import ExtractedDocument, extract_text, parse_cv, sanitize_filename
+from core.engine.documents import ExtractedDocument, parse_cv, read_cv, sanitize_filename
 from core.errors import AppError, ErrorCode
 from core.models import CV, User
 from core.storage import new_key
@@ -82,8 +82,7 @@ def upload_cv(ctx: AppContext, actor: Actor, filename: str, data: bytes) -> CVRe
     existing = _find_by_hash(ctx, actor.id, digest)
     if existing is not None:
         return existing
-    document = _extract(ctx, data, filename)
-    parsed = parse_cv(document.text, ctx.settings)  # in a worker, under the time limit
+    document, parsed = _read(ctx, data, filename)  # in a worker, under the time limit
     key = new_key(actor.id, document.file_type)
     ctx.storage.put(key, data, CONTENT_TYPES[document.file_type])
     try:
@@ -123,10 +122,11 @@ def upload_cv(ctx: AppContext, actor: Actor, filename: str, data: bytes) -> CVRe
     return replace(_record(duplicate), reused=True)
 
 
-def _extract(ctx: AppContext, data: bytes, filename: str) -> ExtractedDocument:
-    """Text of the file; a scanned PDF goes through OCR when an OCR service is configured."""
+def _read(ctx: AppContext, data: bytes, filename: str) -> tuple[ExtractedDocument, dict[str, Any]]:
+    """Text of the file and the CV parsed from it; a scanned PDF goes through OCR when an OCR service is
+    configured, and its text is then parsed in a worker too."""
     try:
-        return extract_text(data, filename, ctx.settings)
+        return read_cv(data, filename, ctx.settings)
     except AppError as error:
         if error.code != ErrorCode.NO_TEXT_LAYER:
             raise
@@ -134,7 +134,8 @@ def _extract(ctx: AppContext, data: bytes, filename: str) -> ExtractedDocument:
 
         if not ocr_available(ctx.settings):
             raise
-        return ExtractedDocument(text=ocr_pdf(ctx.settings, data), file_type="pdf")
+        document = ExtractedDocument(text=ocr_pdf(ctx.settings, data), file_type="pdf")
+        return document, parse_cv(document.text, ctx.settings)
 
 
 def _find_by_hash(ctx: AppContext, user_id: int, digest: str) -> CVRecord | None:
