@@ -30,6 +30,8 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     SSO_REFUSED = "SSO_REFUSED"
     SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
+    NO_SPEECH = "NO_SPEECH"
+    TRANSCRIPTION_ERROR = "TRANSCRIPTION_ERROR"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -59,6 +61,8 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.INVALID_CREDENTIALS: "Email or password is incorrect.",
     ErrorCode.SSO_REFUSED: "This account cannot sign in here with single sign-on.",
     ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
+    ErrorCode.NO_SPEECH: "We could not hear any speech in this recording. Check your microphone and record again.",
+    ErrorCode.TRANSCRIPTION_ERROR: "We could not transcribe this recording. Type your answer, or record it again.",
 }
 
 
