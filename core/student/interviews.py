@@ -327,7 +327,7 @@ def answer(
     if len(text) > MAX_ANSWER_CHARS:
         raise AppError(ErrorCode.INVALID_INPUT, f"Keep an answer under {MAX_ANSWER_CHARS:,} characters.")
     if audio and not text:
-        raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too (or transcribe it): the feedback is on its words.")
+        raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too (or record it): the feedback is on its words.")
     if audio and len(audio) > MAX_AUDIO_BYTES:
         raise AppError(ErrorCode.INVALID_INPUT, "That recording is too long; keep it under about five minutes.")
     if audio and audio_type not in AUDIO_EXTENSIONS:
