@@ -55,7 +55,7 @@ def read_wav(data: bytes, max_seconds: float) -> Recording:
     samples = _to_float(raw, width).reshape(-1, channels).mean(axis=1)
     if rate != SAMPLE_RATE:
         samples = _resample(samples, rate)
-    pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    pcm = np.clip(np.rint(samples * 32768), -32768, 32767).astype("<i2").tobytes()  # 16-bit input unchanged
     return Recording(pcm)
 
 

@@ -3,6 +3,7 @@ to end with a word error rate bound, the time bound, bad audio refused with a pl
 and the spoken answer's life: scored like typed text, delivery stored and summarised, deleted with the interview
 and the account, included in the data download."""
 
+# ruff: noqa: F811 - the shared fixtures imported from test_interviews are parameters here
 from __future__ import annotations
 
 import io
@@ -85,7 +86,7 @@ def test_bad_audio_gets_a_clear_sentence_costs_nothing_and_stores_nothing(
     ctx: AppContext,
     student,
     cv,
-    case: str,  # noqa: F811
+    case: str,
 ) -> None:
     make, code, sentence = BAD_AUDIO[case]
     interview = interviews.start_practice(ctx, student, cv.id)
@@ -102,7 +103,7 @@ def test_a_spoken_answer_is_corrected_scored_as_typed_and_its_delivery_kept(
     ctx: AppContext,
     student,
     cv,
-    job,  # noqa: F811
+    job,
 ) -> None:
     interview = interviews.start_practice(ctx, student, cv.id, job.id)
     question = interview.questions[0]
@@ -131,7 +132,7 @@ def test_a_spoken_answer_is_corrected_scored_as_typed_and_its_delivery_kept(
     assert row["fillers_per_minute"] == delivery["fillers_per_minute"]
 
 
-def test_typed_interviews_have_no_delivery(ctx: AppContext, student, cv) -> None:  # noqa: F811
+def test_typed_interviews_have_no_delivery(ctx: AppContext, student, cv) -> None:
     interview = interviews.start_practice(ctx, student, cv.id)
     interviews.answer(ctx, student, interview.id, interview.questions[0]["id"], SAID)
     done = interviews.finish(ctx, student, interview.id)
@@ -140,7 +141,7 @@ def test_typed_interviews_have_no_delivery(ctx: AppContext, student, cv) -> None
     assert row["words_per_minute"] is None and row["fillers_per_minute"] is None
 
 
-def _spoken_interview(ctx: AppContext, student, cv) -> tuple[interviews.InterviewRecord, str, bytes]:  # noqa: F811
+def _spoken_interview(ctx: AppContext, student, cv) -> tuple[interviews.InterviewRecord, str, bytes]:
     interview = interviews.start_practice(ctx, student, cv.id)
     question, wav = interview.questions[0]["id"], speak(SAID)
     heard = interviews.transcribe_answer(ctx, student, interview.id, question, wav)
@@ -152,7 +153,7 @@ def test_deleting_an_interview_deletes_its_recordings_and_transcripts(
     ctx: AppContext,
     student,
     cv,
-    make_user,  # noqa: F811
+    make_user,
 ) -> None:
     record, question, _ = _spoken_interview(ctx, student, cv)
     interviews.finish(ctx, student, record.id)
@@ -174,7 +175,7 @@ def test_deleting_an_interview_deletes_its_recordings_and_transcripts(
 def test_recordings_and_transcripts_are_in_the_data_download_and_erased_with_the_account(
     ctx: AppContext,
     student,
-    cv,  # noqa: F811
+    cv,
 ) -> None:
     record, question, wav = _spoken_interview(ctx, student, cv)
     entry = record.answer_for(question)
