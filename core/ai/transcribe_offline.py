@@ -17,7 +17,6 @@ from core.errors import AppError, ErrorCode
 
 MODULE = "core.ai.transcribe_offline"
 PIECE_SECONDS = 30.0
-CHUNK_BYTES = 8192  # fed to the decoder in blocks, as a live stream would be
 SLOW = "Transcribing this recording took too long. Type your answer, or record a shorter one."
 
 
@@ -46,13 +45,18 @@ class OfflineTranscriber:
         return str(outcome[1])
 
 
-def _decode(decoder: Any, header: dict[str, Any], pcm: bytes) -> list[Any]:
-    """Worker side: ["ok", words] or ["error", reason]."""
+def _decode(decoder: Any, initial_cmn: str, header: dict[str, Any], pcm: bytes) -> list[Any]:
+    """Worker side: ["ok", words] or ["error", reason].
+
+    The whole piece is decoded as one utterance (`full_utt`: the cepstral mean comes from the piece itself), and
+    the decoder's running mean is reset first: left to drift, it carries one student's recording into the next,
+    and the same recording would not always give the same transcript.
+    """
     if header.get("rate") != SAMPLE_RATE:
         return ["error", "wrong sample rate"]
+    decoder.set_cmn(initial_cmn)
     decoder.start_utt()
-    for start in range(0, len(pcm), CHUNK_BYTES):
-        decoder.process_raw(pcm[start : start + CHUNK_BYTES])
+    decoder.process_raw(pcm, full_utt=True)
     decoder.end_utt()
     hypothesis = decoder.hyp()
     return ["ok", hypothesis.hypstr if hypothesis is not None else ""]
@@ -62,4 +66,5 @@ if __name__ == "__main__":
     from pocketsphinx import Decoder
 
     loaded = Decoder(loglevel="FATAL")  # the bundled en-US acoustic model, language model and dictionary
-    worker_pool.serve(lambda header, data: _decode(loaded, header, data))
+    start_cmn = loaded.get_cmn()
+    worker_pool.serve(lambda header, data: _decode(loaded, start_cmn, header, data))
