@@ -42,7 +42,8 @@ def test_spoken_answer_transcribed_corrected_scored_charted_and_deleted(
     assert not at.exception and not at.error
     box = at.text_area(key=f"iv_text_{record.id}_{question['id']}")
     assert box.label.startswith("Your answer, as transcribed")
-    assert word_error_rate(SAID, box.value) <= 0.7, box.value  # one clip; the pooled bound is in the services
+    # One clip: espeak's Klatt voice adds random noise (0.5-0.75 here); a wrong rate or byte order gives 0.9+.
+    assert word_error_rate(SAID, box.value) <= 0.8, box.value
     assert any("recorded, transcribed by the offline transcriber." in c for c in texts(at, "caption"))
 
     box.input(MEANT)  # the student corrects the misheard words

@@ -79,7 +79,8 @@ def test_a_failing_transcription_service_falls_back_to_offline_and_says_so(
         and reason in heard.note
         and heard.note.endswith("The offline transcriber was used instead.")
     )
-    assert word_error_rate(SAID, heard.text) <= 0.6, heard.text  # the offline words, not the service's
+    # One clip: espeak's Klatt voice adds random noise (0.5-0.75 here); a wrong rate or byte order gives 0.9+.
+    assert word_error_rate(SAID, heard.text) <= 0.8, heard.text
     assert "fake error" not in heard.note and "sk-" not in heard.note  # never the response body or the key
 
 

@@ -48,7 +48,8 @@ def test_espeak_sentences_through_the_offline_transcriber_within_a_word_error_ra
         assert transcript.source == "offline" and transcript.note is None
         assert transcript.duration_seconds == pytest.approx(read_wav(wav, 60).duration_seconds)
         pairs.append((sentence, transcript.text))
-    # Measured 0.42 over all 22 sentences (benchmarks/transcribe_wer.py); a broken pipeline scores near 1.
+    # Pooled: 0.43-0.47 over all 22 sentences (benchmarks/transcribe_wer.py; espeak's Klatt voice varies a little
+    # from run to run); a wrong sample rate scores about 0.9, swapped bytes near 1.
     assert pooled_wer(pairs) <= 0.6, pairs
 
 
@@ -109,7 +110,8 @@ def test_a_spoken_answer_is_corrected_scored_as_typed_and_its_delivery_kept(
     question = interview.questions[0]
     wav = speak(SAID)
     heard = interviews.transcribe_answer(ctx, student, interview.id, question["id"], wav)
-    assert word_error_rate(SAID, heard.text) <= 0.7, heard.text  # one clip (measured 0.675); the pooled bound is above
+    # One clip: espeak's Klatt voice adds random noise (0.5-0.75 here); a wrong rate or byte order gives 0.9+.
+    assert word_error_rate(SAID, heard.text) <= 0.8, heard.text
     assert interviews.get_interview(ctx, student, interview.id).answers == []  # transcribing stores nothing
 
     record = interviews.answer(ctx, student, interview.id, question["id"], MEANT, audio=wav, heard=heard)
