@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.ai.transcribe import SpeechToText  # noqa: E402
 from core.ai.transcribe_audio import pieces, read_wav  # noqa: E402
-from core.ai.transcribe_offline import PIECE_SECONDS, OfflineTranscriber, _decode  # noqa: E402
+from core.ai.transcribe_offline import OfflineTranscriber, _decode  # noqa: E402
 from tests.speech import SENTENCES, speak, word_error_rate, words  # noqa: E402
 
 ANSWER_SECONDS = 60.0
@@ -67,7 +67,9 @@ def decode_cpu_seconds(wav: bytes) -> tuple[float, int]:
 
     decoder = Decoder(loglevel="FATAL")
     start_cmn = decoder.get_cmn()
-    parts = pieces(read_wav(wav, 600), PIECE_SECONDS)
+    recording = read_wav(wav, 600)
+    seconds = recording.duration_seconds
+    parts = pieces(recording, seconds / OfflineTranscriber(60, 2).piece_count(seconds))
     begin = time.process_time()
     for part in parts:
         _decode(decoder, start_cmn, {"rate": 16_000}, part)

@@ -1,13 +1,14 @@
 """Offline speech-to-text: pocketsphinx with the en-US model bundled in its wheel, in worker processes.
 
 Decoding is CPU-bound C code that holds a process for seconds, so it runs in core.engine.worker_pool workers
-under a time bound (a worker that overruns is killed). A recording longer than PIECE_SECONDS is cut at pauses
-and its pieces decoded in parallel, one worker each, so a one-minute answer uses both cores of a small server.
+under a time bound (a worker that overruns is killed). A recording of 20 s or more is cut at pauses and its
+pieces decoded in parallel, one worker each, so a one-minute answer uses both cores of a small server.
 Run as `python -m core.ai.transcribe_offline --serve`, this module is the worker.
 """
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -17,6 +18,7 @@ from core.errors import AppError, ErrorCode
 
 MODULE = "core.ai.transcribe_offline"
 PIECE_SECONDS = 30.0
+MIN_PIECE_SECONDS = 10.0
 SLOW = "Transcribing this recording took too long. Type your answer, or record a shorter one."
 
 
@@ -28,10 +30,16 @@ class OfflineTranscriber:
         self.workers = workers
 
     def transcribe(self, recording: Recording) -> str:
-        parts = pieces(recording, PIECE_SECONDS)
+        parts = pieces(recording, recording.duration_seconds / self.piece_count(recording.duration_seconds))
         with ThreadPoolExecutor(max_workers=min(self.workers, len(parts))) as pool:
             futures = [pool.submit(self._piece, part) for part in parts]
             return " ".join(text for future in futures if (text := future.result()))
+
+    def piece_count(self, seconds: float) -> int:
+        """Pieces of at most about PIECE_SECONDS, as many as a multiple of the workers (so no worker decodes one
+        piece more while the others wait), none shorter than MIN_PIECE_SECONDS (a cut may fall mid-word)."""
+        rounds = math.ceil(seconds / (PIECE_SECONDS * self.workers))
+        return max(1, min(rounds * self.workers, int(seconds // MIN_PIECE_SECONDS)))
 
     def _piece(self, pcm: bytes) -> str:
         try:

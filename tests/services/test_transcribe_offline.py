@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from core.accounts import privacy
 from core.ai.transcribe import build_speech_to_text
 from core.ai.transcribe_audio import read_wav
+from core.ai.transcribe_offline import OfflineTranscriber
 from core.billing import ledger
 from core.config import Settings
 from core.context import AppContext
@@ -56,7 +57,8 @@ def test_espeak_sentences_through_the_offline_transcriber_within_a_word_error_ra
 def test_a_long_answer_is_cut_at_pauses_and_its_pieces_transcribed_in_parallel() -> None:
     said = " ".join(SENTENCES[:10])
     wav = speak(said)
-    assert read_wav(wav, 120).duration_seconds > 40  # more than one 30-s piece
+    seconds = read_wav(wav, 120).duration_seconds
+    assert seconds > 40 and OfflineTranscriber(30, 2).piece_count(seconds) == 2  # cut at a pause, one piece a worker
     transcript = build_speech_to_text(Settings(transcribe_workers=2)).hear(wav)
     assert word_error_rate(said, transcript.text) <= 0.6, transcript.text
 
