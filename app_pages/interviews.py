@@ -5,12 +5,13 @@ interviewer (Tavus); feedback after every answer, results, and the history of pa
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 import streamlit as st
 
 from core.billing import ledger
-from core.errors import AppError
+from core.errors import AppError, ErrorCode
 from core.student import cvs, interviews, jobs
 from core.student.interviews import (
     COMPLETED,
@@ -35,6 +36,7 @@ from core.ui.interview_view import (
 from core.ui.state import current_actor, get_ctx
 from core.ui.widgets import history_row
 
+log = logging.getLogger("interviewprep")
 POLL_SECONDS = 15  # how often an open video interview asks Tavus for its status
 ALL_ANSWERED = ""  # cursor value: every question has an answer
 
@@ -210,6 +212,9 @@ def listen(record: InterviewRecord, question: dict, recording, text_key: str) ->
                 transcript = interviews.transcribe_answer(ctx, actor, record.id, question["id"], data)
             except AppError as error:
                 problem = error.message
+            except Exception:  # a bug must still leave the student a sentence and the typed path
+                log.exception("transcription failed unexpectedly")
+                problem = AppError(ErrorCode.TRANSCRIPTION_ERROR).message
         state[heard_key] = (digest, transcript, problem)
         if transcript is not None:
             state[text_key] = transcript.text
