@@ -1,22 +1,43 @@
-"""Interviews: a text practice interview one question at a time, or a live video interview with an AI
+"""Interviews: a practice interview one question at a time, answered by typing or speaking (the recording is
+transcribed and the student corrects the words before submitting), or a live video interview with an AI
 interviewer (Tavus); feedback after every answer, results, and the history of past interviews."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 
 import streamlit as st
 
 from core.billing import ledger
+from core.errors import AppError, ErrorCode
 from core.student import cvs, interviews, jobs
-from core.student.interviews import COMPLETED, IN_PROGRESS, OPEN, PRACTICE, PROCESSING, VIDEO, InterviewRecord
+from core.student.interviews import (
+    COMPLETED,
+    IN_PROGRESS,
+    OPEN,
+    PRACTICE,
+    PROCESSING,
+    VIDEO,
+    InterviewRecord,
+    Transcript,
+)
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
 from core.ui.feedback import user_errors
-from core.ui.interview_view import MODE_LABELS, render_feedback, render_result, status_label
+from core.ui.interview_view import (
+    MODE_LABELS,
+    TRANSCRIBERS,
+    render_feedback,
+    render_result,
+    spoken_length,
+    status_label,
+)
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
 from core.ui.widgets import history_row
 
+log = logging.getLogger("interviewprep")
 POLL_SECONDS = 15  # how often an open video interview asks Tavus for its status
 ALL_ANSWERED = ""  # cursor value: every question has an answer
 
@@ -79,7 +100,7 @@ def start_form() -> None:
         mode = st.radio(
             "Mode", [PRACTICE, VIDEO], key="iv_mode", horizontal=True, format_func=MODE_LABELS.get,
             captions=[
-                f"Typed answers, one question at a time · {prices[PRACTICE]} credits",
+                f"Typed or spoken answers, one question at a time · {prices[PRACTICE]} credits",
                 "Unavailable" if unavailable else f"Live call with an AI interviewer · {prices[VIDEO]} credits",
             ],
         )  # fmt: skip
@@ -163,15 +184,50 @@ def question_panel(record: InterviewRecord, question: dict, cursor_key: str) -> 
                              icon=":material/arrow_forward:")  # fmt: skip
             return
         text_key = f"iv_text_{record.id}_{question['id']}"
-        st.text_area("Your answer", key=text_key, height=200,
-                     placeholder="Situation, task, what you did, and the result (with a number).")  # fmt: skip
-        recording = st.audio_input("Record yourself too (optional, kept for you to replay)",
+        recording = st.audio_input("Speak your answer (optional): it is transcribed for you to check",
                                    key=f"iv_audio_{record.id}_{question['id']}")  # fmt: skip
+        heard = listen(record, question, recording, text_key)
+        st.text_area("Your answer" if heard is None else "Your answer, as transcribed: correct any misheard words",
+                     key=text_key, height=200,
+                     placeholder="Situation, task, what you did, and the result (with a number).")  # fmt: skip
         submit, skip = st.columns(2)
         if submit.button("Submit answer", key=f"iv_submit_{question['id']}", type="primary", icon=":material/send:"):
-            submit_answer(record, question, state.get(text_key, ""), recording, retry_key)
+            submit_answer(record, question, state.get(text_key, ""), recording if heard else None, retry_key, heard)
         if skip.button("Skip question", key=f"iv_skip_{question['id']}", icon=":material/skip_next:"):
-            submit_answer(record, question, "", None, retry_key)
+            submit_answer(record, question, "", None, retry_key, None)
+
+
+def listen(record: InterviewRecord, question: dict, recording, text_key: str) -> Transcript | None:
+    """Transcribe a new recording once and put its words in the answer box; the transcript of the current
+    recording, or None (no recording, or one that could not be used: the student types instead)."""
+    heard_key = f"iv_heard_{record.id}_{question['id']}"
+    if recording is None:
+        state.pop(heard_key, None)
+        return None
+    data = recording.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    if (state.get(heard_key) or ("",))[0] != digest:
+        transcript, problem = None, None
+        with st.spinner("Transcribing your answer…"):
+            try:
+                transcript = interviews.transcribe_answer(ctx, actor, record.id, question["id"], data)
+            except AppError as error:
+                problem = error.message
+            except Exception:  # a bug must still leave the student a sentence and the typed path
+                log.exception("transcription failed unexpectedly")
+                problem = AppError(ErrorCode.TRANSCRIPTION_ERROR).message
+        state[heard_key] = (digest, transcript, problem)
+        if transcript is not None:
+            state[text_key] = transcript.text
+    _, transcript, problem = state[heard_key]
+    if problem:
+        st.error(f"{plain(problem)} Your answer is scored on what you type; this recording will not be kept.",
+                 icon=":material/mic_off:")  # fmt: skip
+    elif transcript is not None:
+        st.caption(f"{spoken_length(transcript.duration_seconds)} recorded, transcribed by "
+                   f"{TRANSCRIBERS.get(transcript.source, transcript.source)}."
+                   + (f" {plain(transcript.note)}" if transcript.note else ""))  # fmt: skip
+    return transcript
 
 
 def following_question(record: InterviewRecord, question: dict) -> str:
@@ -181,11 +237,13 @@ def following_question(record: InterviewRecord, question: dict) -> str:
     return next((q["id"] for q in ordered if record.answer_for(q["id"]) is None), ALL_ANSWERED)
 
 
-def submit_answer(record: InterviewRecord, question: dict, text: str, recording, retry_key: str) -> None:
+def submit_answer(
+    record: InterviewRecord, question: dict, text: str, recording, retry_key: str, heard: Transcript | None
+) -> None:
     with user_errors():
         audio = recording.getvalue() if recording is not None else None
         interviews.answer(ctx, actor, record.id, question["id"], text, audio=audio,
-                          audio_type=getattr(recording, "type", None) or "audio/wav")  # fmt: skip
+                          audio_type=getattr(recording, "type", None) or "audio/wav", heard=heard)  # fmt: skip
         state.pop(retry_key, None)
         st.rerun()
 
@@ -244,7 +302,17 @@ def interview_view(record: InterviewRecord) -> None:
         video_view(record)
     else:
         render_result(record)
-        st.button("Back to interviews", key="iv_back", on_click=close_interview, icon=":material/arrow_back:")
+        back, remove = st.columns(2)
+        back.button("Back to interviews", key="iv_back", on_click=close_interview, icon=":material/arrow_back:")
+        if remove.toggle("Delete this interview", key=f"iv_delete_ask_{record.id}"):
+            st.warning("This deletes the interview with its answers, transcripts and recordings. It cannot be undone.",
+                       icon=":material/delete:")  # fmt: skip
+            if st.button("Delete interview", key="iv_delete", icon=":material/delete_forever:"):
+                with user_errors():
+                    interviews.delete_interview(ctx, actor, record.id)
+                    close_interview()
+                    flash("The interview, its transcripts and its recordings were deleted.")
+                    st.rerun()
 
 
 if (open_id := state.get("iv_open")) is not None:

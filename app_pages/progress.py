@@ -37,6 +37,10 @@ if points:
         st.caption("Match the same job again after improving your CV to see skills move from missing to matched.")
 if interviews:
     st.plotly_chart(charts.interview_scores(interviews), config=charts.PLOT_CONFIG)
+    if (delivery := charts.delivery_over_time(interviews)) is not None:
+        st.plotly_chart(delivery, config=charts.PLOT_CONFIG)
+    else:
+        st.caption("Speak your answers in a practice interview to chart your pace and filler words here.")
 if review_days:
     st.subheader("Flashcards")
     reviews, recalled = sum(d.reviews for d in review_days), sum(d.recalled for d in review_days)

@@ -76,6 +76,8 @@ with tab_progress, user_errors():
     history = progress.interview_history(ctx, actor, student_id)
     if history:
         st.plotly_chart(charts.interview_scores(history), key="student_interviews", config=charts.PLOT_CONFIG)
+        if (delivery := charts.delivery_over_time(history)) is not None:
+            st.plotly_chart(delivery, key="student_delivery", config=charts.PLOT_CONFIG)
     if not (points or history):
         st.caption("No analyses or interviews yet.")
 

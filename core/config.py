@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     mistral_base_url: str | None = None
     ocr_model: str = "mistral-ocr-latest"
 
+    # Speech-to-text of recorded answers: offline pocketsphinx, or an OpenAI-compatible transcription endpoint
+    # (OpenAI, or a self-hosted Whisper server at AI_BASE_URL) with AI_API_KEY; a failure falls back to offline.
+    transcribe_provider: Literal["offline", "openai"] = "offline"
+    transcribe_model: str = "whisper-1"
+    transcribe_max_seconds: float = Field(default=240.0, gt=0)  # the longest recording accepted
+    transcribe_timeout_seconds: float = Field(default=30.0, gt=0)  # offline time bound per 30-s piece
+    transcribe_workers: int = Field(default=2, ge=1, le=8)  # offline pieces transcribed at once
+
     # Tavus video interviews
     tavus_api_key: str | None = None
     tavus_base_url: str = "https://tavusapi.com"

@@ -13,6 +13,7 @@ from core.db import Database
 
 if TYPE_CHECKING:
     from core.ai.base import Provider
+    from core.ai.transcribe import SpeechToText
     from core.integrations.payments import PaymentProvider
     from core.integrations.tavus import TavusClient
     from core.storage import Storage
@@ -34,6 +35,12 @@ class AppContext:
         from core.ai import build_provider
 
         return build_provider(self.settings)
+
+    @cached_property
+    def speech(self) -> SpeechToText:
+        from core.ai.transcribe import build_speech_to_text
+
+        return build_speech_to_text(self.settings)
 
     @cached_property
     def tavus(self) -> TavusClient | None:

@@ -32,6 +32,8 @@ class ErrorCode(StrEnum):
     SSO_UNAVAILABLE = "SSO_UNAVAILABLE"
     MAIL_ERROR = "MAIL_ERROR"
     SERVER_BUSY = "SERVER_BUSY"
+    NO_SPEECH = "NO_SPEECH"
+    TRANSCRIPTION_ERROR = "TRANSCRIPTION_ERROR"
 
 
 DEFAULT_MESSAGES: dict[ErrorCode, str] = {
@@ -63,6 +65,8 @@ DEFAULT_MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.MAIL_ERROR: "We could not send the e-mail just now. Try again in a few minutes.",
     ErrorCode.SSO_UNAVAILABLE: "Single sign-on is not available right now. Try again, or sign in with your password.",
     ErrorCode.SERVER_BUSY: "The server is busy reading other documents. Nothing was charged; try again in a moment.",
+    ErrorCode.NO_SPEECH: "We could not hear any speech in this recording. Check your microphone and record again.",
+    ErrorCode.TRANSCRIPTION_ERROR: "We could not transcribe this recording. Type your answer, or record it again.",
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -408,6 +409,9 @@ class InterviewResult(Base):
     job_match: Mapped[int] = mapped_column(Integer, nullable=False)
     overall: Mapped[int] = mapped_column(Integer, nullable=False)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+    # Delivery over the interview's spoken answers (None when none was spoken), for the Progress charts.
+    words_per_minute: Mapped[float | None] = mapped_column(Float)
+    fillers_per_minute: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = created_at_column()
 
 

@@ -1,5 +1,8 @@
 """A user's own data: export everything (JSON + stored files, as a zip) and erase the account.
 
+Spoken practice answers are part of it: the recording is a stored file, and its transcript and delivery
+figures sit in the answer's entry of the interviews row, so both are exported and erased with the rest.
+
 Erasure deletes the users row; foreign keys cascade to every row the user owns (wallet, ledger, payments,
 CVs, jobs, analyses, flashcards, reviews, interviews, results, notes about them, memberships). Stored files
 (CV uploads and practice-answer recordings) are removed after the transaction commits, so a storage hiccup

@@ -10,6 +10,11 @@ Statuses: in_progress (answering, or the video call is live) → processing (the
 writing the transcript) → completed (scored; an InterviewResult exists) or unscored (the call ended without
 any answer to score). The app cannot receive Tavus webhooks, so video status is polled.
 
+Spoken answers: `transcribe_answer` turns a recording into text (core.ai.transcribe; nothing is stored), the
+student corrects it, and `answer` stores it like a typed answer plus the recording, the machine transcript and
+delivery figures (pace, filler words, hedges, repeated words, job terms said) from core.practice.delivery.
+Deleting an interview removes its recordings and transcripts with it.
+
 Writes are the owner's alone (anyone else is told the interview does not exist); reads also allow an
 admin or a counselor of the student's cohort through `core.access.readable_by`.
 """
@@ -30,13 +35,22 @@ from sqlalchemy.orm import Session
 from core.access import Actor, readable_by, require_student_access
 from core.ai.base import LOCAL, Enriched, enrich
 from core.ai.schemas import AnswerFeedbackWording, InterviewQuestion, InterviewQuestions, TavusContext
+from core.ai.transcribe import Transcript
+from core.ai.transcribe_audio import read_wav
 from core.billing import ledger
 from core.billing.ledger import Charge
 from core.config import Settings
 from core.context import AppContext
 from core.db import utcnow
 from core.engine.documents import parse_job
-from core.engine.practice import evaluate_answer, generate_questions, score_interview, score_transcript
+from core.engine.practice import (
+    analyse_delivery,
+    evaluate_answer,
+    generate_questions,
+    score_interview,
+    score_transcript,
+    summarise_delivery,
+)
 from core.errors import AppError, ErrorCode
 from core.input_limits import check_text
 from core.integrations.tavus import ConversationState, TavusClient, choose_persona, conversation_properties
@@ -93,7 +107,7 @@ class InterviewRecord(InterviewSummary):
     job_id: int | None
     questions: list[dict[str, Any]]
     # One entry per answered question, in question order: {question_id, text, skipped, audio, evaluation,
-    # coach: {feedback, tips, source, note}, answered_at}.
+    # coach: {feedback, tips, source, note}, spoken: {transcript, source, note, delivery} | None, answered_at}.
     answers: list[dict[str, Any]]
     transcript: list[dict[str, str]] | None
     provider: str
@@ -292,31 +306,46 @@ def _insert(
         return _record(row, None)
 
 
+def transcribe_answer(ctx: AppContext, actor: Actor, interview_id: int, question_id: str, audio: bytes) -> Transcript:
+    """What a recorded answer says, for the student to check and correct before submitting it. Nothing is
+    stored; a recording that holds no answer (empty, unreadable, too long, silent, noise) raises with a
+    sentence saying what to do."""
+    if len(audio) > MAX_AUDIO_BYTES:
+        raise AppError(ErrorCode.FILE_TOO_LARGE, "That recording is too long; keep it under about five minutes.")
+    _question(_read_own(ctx, actor, interview_id), question_id)
+    return ctx.speech.hear(audio)
+
+
 def answer(
     ctx: AppContext, actor: Actor, interview_id: int, question_id: str, text: str, audio: bytes | None = None,
-    audio_type: str = "audio/wav",
+    audio_type: str = "audio/wav", heard: Transcript | None = None,
 ) -> InterviewRecord:  # fmt: skip
     """Store the answer to one question with its feedback; answering again replaces it. Empty text skips
-    the question (it scores zero). A recording is kept for the student to replay; the feedback comes from
-    the text, as no speech-to-text runs here."""
+    the question (it scores zero). A recording is kept for the student to replay. When it was transcribed
+    (`heard`, from transcribe_answer), the text is the transcript as the student corrected it and is scored
+    like a typed answer; the delivery figures come from it and the recording's own duration."""
     text = check_text((text or "").strip(), label="The answer", limit=MAX_ANSWER_CHARS)
     if audio and not text:
-        raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too: the feedback is based on the written answer.")
+        raise AppError(ErrorCode.INVALID_INPUT, "Type your answer too (or record it): the feedback is on its words.")
     if audio and len(audio) > MAX_AUDIO_BYTES:
         raise AppError(ErrorCode.INVALID_INPUT, "That recording is too long; keep it under about five minutes.")
     if audio and audio_type not in AUDIO_EXTENSIONS:
         raise AppError(ErrorCode.INVALID_INPUT, "That recording format is not supported.")
+    if heard is not None and not audio:
+        raise AppError(ErrorCode.INVALID_INPUT, "The recording that was transcribed is missing; record it again.")
     current = _read_own(ctx, actor, interview_id)
-    _check_open_practice(current)
-    question = next((q for q in current.questions if q["id"] == question_id), None)
-    if question is None:
-        raise AppError(ErrorCode.NOT_FOUND, "That question is not part of this interview.")
+    question = _question(current, question_id)
+    spoken = None
+    if audio and heard is not None:
+        duration = read_wav(audio, ctx.settings.transcribe_max_seconds).duration_seconds
+        spoken = {"transcript": heard.text, "source": heard.source, "note": heard.note,
+                  "delivery": analyse_delivery(text, duration, _terms(ctx, actor, current))}  # fmt: skip
 
     stored = None
     if audio:
         stored = {"key": new_key(actor.id, AUDIO_EXTENSIONS[audio_type]), "content_type": audio_type}
         ctx.storage.put(stored["key"], audio, audio_type)
-    entry = answer_entry(ctx, question, text, audio=stored)
+    entry = answer_entry(ctx, question, text, audio=stored, spoken=spoken)
     try:
         with ctx.db.session() as session:
             row = _lock_own(session, actor, interview_id)
@@ -336,14 +365,40 @@ def answer(
     return record
 
 
+def _question(record: InterviewRecord, question_id: str) -> dict[str, Any]:
+    """The question of an interview still open for answers."""
+    _check_open_practice(record)
+    question = next((q for q in record.questions if q["id"] == question_id), None)
+    if question is None:
+        raise AppError(ErrorCode.NOT_FOUND, "That question is not part of this interview.")
+    return question
+
+
+def _terms(ctx: AppContext, actor: Actor, record: InterviewRecord) -> list[str]:
+    """The job-related terms to listen for in a spoken answer: the questions' keywords, the job's skills and
+    the CV's skills (when the job and CV still exist)."""
+    terms = [str(k) for q in record.questions for k in q.get("keywords") or []]
+    with ctx.db.session() as session:
+        job = jobs.readable(session, actor, record.job_id) if record.job_id is not None else None
+        job_text = job.text if job is not None else None
+        cv = session.get(CV, record.cv_id) if record.cv_id is not None else None
+        if cv is not None and cv.user_id == actor.id:
+            terms += [str(s) for s in (cv.parsed or {}).get("skills") or []]
+    if job_text is not None:
+        jd = parse_job(job_text, ctx.settings)  # in a worker: the JD is user text
+        terms += [*jd.required_skills, *jd.preferred_skills]
+    return list(dict.fromkeys(t.lower() for t in terms if t))
+
+
 def answer_entry(
     ctx: AppContext, question: Mapping[str, Any], text: str, audio: dict[str, str] | None = None,
-    answered_at: datetime | None = None,
+    answered_at: datetime | None = None, spoken: dict[str, Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    """One stored answer: the text, its checks and coaching, and where its recording is kept."""
+    """One stored answer: the text, its checks and coaching, where its recording is kept and, when it was
+    spoken, the machine transcript and the delivery figures."""
     evaluation = evaluate_answer(question, text)
     return {"question_id": question["id"], "text": text, "skipped": not text, "audio": audio,
-            "evaluation": evaluation, "coach": _coach(ctx, question, text, evaluation),
+            "evaluation": evaluation, "coach": _coach(ctx, question, text, evaluation), "spoken": spoken,
             "answered_at": (answered_at or utcnow()).isoformat(timespec="seconds")}  # fmt: skip
 
 
@@ -377,11 +432,15 @@ def finish(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
         if not any(not a.get("skipped") for a in row.answers or []):
             raise AppError(ErrorCode.INVALID_INPUT, "Answer at least one question before you finish.")
         result = score_interview(row.questions, [a["evaluation"] for a in row.answers])
-        return _complete(session, row, result)
+        spoken = [a["spoken"]["delivery"] for a in row.answers or [] if a.get("spoken") and not a.get("skipped")]
+        return _complete(session, row, {**result, "delivery": summarise_delivery(spoken)})
 
 
 def _complete(session: Session, row: Interview, result: dict[str, Any]) -> InterviewRecord:
+    delivery = result.get("delivery") or {}
     scored = InterviewResult(interview_id=row.id, user_id=row.user_id, result=result,
+                             words_per_minute=delivery.get("words_per_minute"),
+                             fillers_per_minute=delivery.get("fillers_per_minute"),
                              **{axis: int(result[axis]) for axis in SCORE_AXES})  # fmt: skip
     session.add(scored)
     row.status, row.completed_at, row.updated_at = COMPLETED, utcnow(), utcnow()
@@ -406,6 +465,20 @@ def unfinished(ctx: AppContext, actor: Actor) -> InterviewRecord | None:
             .limit(1)
         )
         return None if row is None else _record(row, None)
+
+
+def delete_interview(ctx: AppContext, actor: Actor, interview_id: int) -> None:
+    """Delete one of the actor's interviews with its result, answers, transcripts and recordings. Credits are
+    not returned (the interview ran); a live video call must be ended first. Recordings are removed after the
+    row is gone, so a storage hiccup never leaves half an interview."""
+    with ctx.db.session() as session:
+        row = _lock_own(session, actor, interview_id)
+        if row.mode == VIDEO and row.status == IN_PROGRESS:
+            raise AppError(ErrorCode.INVALID_INPUT, "End the video call before deleting this interview.")
+        keys = [a["audio"]["key"] for a in row.answers or [] if (a.get("audio") or {}).get("key")]
+        session.delete(row)
+    for key in keys:
+        _discard(ctx, key)
 
 
 def get_audio(ctx: AppContext, actor: Actor, interview_id: int, question_id: str) -> tuple[bytes, str] | None:

@@ -95,15 +95,17 @@ def skill_gains(ctx: AppContext, actor: Actor, student_id: int) -> list[SkillGai
 
 
 def interview_history(ctx: AppContext, actor: Actor, student_id: int) -> list[dict[str, Any]]:
-    """Completed interviews' scores, oldest first."""
+    """Completed interviews' scores and, when answers were spoken, pace and filler rate; oldest first."""
     query = (
         select(Interview.id, Interview.completed_at, Interview.mode, Interview.job_title, InterviewResult.overall,
-               InterviewResult.technical, InterviewResult.communication, InterviewResult.job_match)
+               InterviewResult.technical, InterviewResult.communication, InterviewResult.job_match,
+               InterviewResult.words_per_minute, InterviewResult.fillers_per_minute)
         .join(InterviewResult, InterviewResult.interview_id == Interview.id)
         .where(Interview.user_id == student_id)
         .order_by(Interview.completed_at, Interview.id)
     )
-    keys = ("interview_id", "completed_at", "mode", "job_title", "overall", "technical", "communication", "job_match")
+    keys = ("interview_id", "completed_at", "mode", "job_title", "overall", "technical", "communication", "job_match",
+            "words_per_minute", "fillers_per_minute")
     with ctx.db.session() as session:
         require_student_access(session, actor, student_id, purpose="progress")
         return [dict(zip(keys, row, strict=True)) for row in session.execute(query)]

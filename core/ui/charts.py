@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import plotly.graph_objects as go
 
 from core.engine.explain import PART_LABELS
+from core.engine.practice.tuning import PACE_RANGE
 from core.engine.report import BREAKDOWN
 from core.student.deck import ReviewDay
 from core.student.progress import ScorePoint
@@ -49,6 +50,23 @@ def interview_scores(rows: Sequence[dict]) -> go.Figure:
                            name=key.replace("_", " ").title())
     figure.update_layout(title="Interview scores", yaxis={"range": [0, 100]}, **LAYOUT)
     return spread_time_axis(figure, [r["completed_at"] for r in rows])
+
+
+def delivery_over_time(rows: Sequence[dict]) -> go.Figure | None:
+    """Pace and filler rate of the interviews with spoken answers, with the pace target as a band; None if none."""
+    spoken = [r for r in rows if r.get("words_per_minute") is not None]
+    if not spoken:
+        return None
+    when = [r["completed_at"] for r in spoken]
+    figure = go.Figure()
+    figure.add_hrect(y0=PACE_RANGE[0], y1=PACE_RANGE[1], fillcolor="green", opacity=0.08, line_width=0)
+    figure.add_scatter(x=when, y=[r["words_per_minute"] for r in spoken], mode="lines+markers", name="Words a minute")
+    figure.add_scatter(x=when, y=[r["fillers_per_minute"] for r in spoken], mode="lines+markers",
+                       name="Filler words a minute", yaxis="y2")  # fmt: skip
+    fillers_axis = {"overlaying": "y", "side": "right", "rangemode": "tozero", "title": "fillers a minute"}
+    figure.update_layout(title="Spoken answers: pace and filler words", yaxis={"title": "words a minute"},
+                         yaxis2=fillers_axis, **LAYOUT)  # fmt: skip
+    return spread_time_axis(figure, when)
 
 
 def reviews_per_day(days: Sequence[ReviewDay]) -> go.Figure:

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.engine.practice import LENGTH_RANGE, STAR_PARTS
+from core.engine.practice.tuning import PACE_RANGE, SPOKEN_SECONDS
 from core.student.interviews import COMPLETED, IN_PROGRESS, PROCESSING, UNSCORED, InterviewRecord
 from core.ui.text import plain
 from core.ui.widgets import metrics
@@ -19,6 +20,7 @@ STATUS_LABELS = {
     UNSCORED: "Ended without answers",
 }
 MODE_LABELS = {"practice": "Practice", "video": "Video"}
+TRANSCRIBERS = {"offline": "the offline transcriber", "openai": "the transcription service"}
 SUB_SCORES = {"star": "STAR", "specificity": "Specifics", "keywords": "Keywords", "fluency": "Fluency",
               "length": "Length"}  # fmt: skip
 
@@ -33,8 +35,49 @@ def _keyword_badges(evaluation: Mapping[str, Any]) -> str:
     return " ".join(covered + missed)
 
 
+def spoken_length(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{plain(w)} ×{n}" for w, n in counts.items()) or "none"
+
+
+def render_delivery(spoken: Mapping[str, Any]) -> None:
+    """How a spoken answer was delivered: pace, fillers, hedges, repeated words, length and job terms said."""
+    d = spoken["delivery"]
+    low, high = PACE_RANGE
+    first, last = SPOKEN_SECONDS
+    st.markdown("  \n".join([
+        f"**Delivery:** {spoken_length(d['duration_seconds'])} spoken (aim for {first // 60}–{last // 60} min) · "
+        f"{d['words_per_minute']} words a minute (aim for {low}–{high})",
+        f"**Fillers:** {d['fillers_per_minute']:g} a minute ({_counted(d['fillers'])}) · "
+        f"**Hedges:** {_counted(d['hedges'])}",
+        "**Repeated words:** " + (_counted(dict(d["repeated"]))),
+        "**Job terms said:** " + (" ".join(f":blue-badge[{plain(t)}]" for t in d["terms_said"]) or "none"),
+    ]))  # fmt: skip
+    for line in d["feedback"]:
+        st.markdown(f"- {plain(line)}")
+    st.caption(f"Transcribed by {TRANSCRIBERS.get(spoken['source'], spoken['source'])}."
+               + (f" {plain(spoken['note'])}" if spoken.get("note") else ""))  # fmt: skip
+
+
+def render_interview_delivery(delivery: Mapping[str, Any]) -> None:
+    """The delivery of an interview's spoken answers, taken together."""
+    st.markdown(f"**Delivery over {delivery['answers']} spoken answer{'s' if delivery['answers'] != 1 else ''}**")
+    metrics([("Words a minute", delivery["words_per_minute"]), ("Fillers a minute", delivery["fillers_per_minute"]),
+             ("In the 1–2 min target", f"{delivery['answers_in_target']} of {delivery['answers']}")])  # fmt: skip
+    st.markdown("  \n".join([
+        f"**Filler words:** {_counted(delivery['fillers'])} · **Hedges:** {_counted(delivery['hedges'])}",
+        "**Most repeated:** " + _counted(dict(delivery["repeated"])),
+        "**Job terms said:** " + (" ".join(f":blue-badge[{plain(t)}]" for t in delivery["terms_said"]) or "none"),
+    ]))  # fmt: skip
+
+
 def render_feedback(entry: Mapping[str, Any]) -> None:
-    """One answer's checks (STAR, specifics, keywords, filler words, length) and the coaching sentences."""
+    """One answer's checks (STAR, specifics, keywords, filler words, length), its delivery when it was spoken,
+    and the coaching sentences."""
     evaluation, coach = entry["evaluation"], entry["coach"]
     if entry.get("skipped"):
         st.warning("You skipped this question; it counts as zero.", icon=":material/skip_next:")
@@ -56,6 +99,8 @@ def render_feedback(entry: Mapping[str, Any]) -> None:
         f"**Length:** {evaluation['word_count']} words (aim for {low}–{high})",
     ]
     st.markdown("  \n".join(checks))
+    if entry.get("spoken"):
+        render_delivery(entry["spoken"])
     with st.container(border=True):
         st.markdown(plain(coach["feedback"]))
         for tip in coach.get("tips") or []:
@@ -88,6 +133,8 @@ def render_result(record: InterviewRecord) -> None:
         st.markdown("**Recommendations**")
         for line in result["recommendations"]:
             st.markdown(f"- {plain(line)}")
+        if result.get("delivery"):
+            render_interview_delivery(result["delivery"])
     if record.mode == "practice":
         for number, question in enumerate(record.questions, 1):
             entry = record.answer_for(question["id"])

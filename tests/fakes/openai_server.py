@@ -1,4 +1,5 @@
-"""A loopback fake of OpenAI's chat-completions API (also Gemini's, Ollama's … OpenAI-compatible ones).
+"""A loopback fake of OpenAI's chat-completions and audio-transcriptions APIs (also Gemini's, Ollama's, a
+self-hosted Whisper server's … OpenAI-compatible ones).
 
 Speaks the real wire format so tests drive the real `openai` SDK (respx cannot: openai 3.x uses httpx2).
 Scriptable per route with `script(route, *replies)`; the last reply repeats, so one invalid answer
@@ -8,6 +9,11 @@ scripted once answers every retry. Every request is recorded (method, path, head
         fake.script("chat", answer({"feedback": "Good", "tips": []}))
         fake.script("chat", error(500), slow(3, answer("{}")), answer("not json"))
         fake.requests_to("chat")[0].json["model"]
+        fake.script("transcribe", transcript("I led the migration"))   # JSON, or text/plain for response_format=text
+        fake.requests_to("transcribe")[0].form["model"], ….files["file"]
+
+Transcriptions are checked as the real API checks them: a multipart/form-data body with a `model` field
+naming a transcription model and a non-empty `file` in a supported format, or a 400/404 in OpenAI's shape.
 
 `FakeAPIServer` is the shared machinery; tests/fakes/mistral_server.py builds on it.
 """
@@ -18,6 +24,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
@@ -33,12 +41,18 @@ class Reply:
     content: str | None = None
     finish_reason: str = "stop"
     delay: float = 0.0
+    content_type: str = "application/json"
 
 
 def answer(content: Any, finish_reason: str = "stop") -> Reply:
     """A chat completion; dicts/lists are JSON-encoded into the message content."""
     text = content if isinstance(content, str) else json.dumps(content)
     return Reply(content=text, finish_reason=finish_reason)
+
+
+def transcript(text: str) -> Reply:
+    """A transcription: `{"text": …}` JSON, or the bare text when the request asked for response_format=text."""
+    return Reply(content=text)
 
 
 def error(status: int, body: Any = None) -> Reply:
@@ -56,6 +70,8 @@ class Recorded:
     headers: dict[str, str]
     raw: bytes
     json: Any = field(default=None)
+    form: dict[str, str] = field(default_factory=dict)  # multipart/form-data text fields
+    files: dict[str, tuple[str, str, bytes]] = field(default_factory=dict)  # name -> (filename, type, bytes)
 
 
 class FakeAPIServer:
@@ -115,6 +131,10 @@ class FakeAPIServer:
     def chat_body(self, request: Recorded, reply: Reply) -> dict[str, Any]:
         raise NotImplementedError
 
+    def refuse(self, route: str, request: Recorded) -> Reply | None:
+        """A 4xx the real API would answer this request with, or None when it is well-formed."""
+        return None
+
     # --- machinery ---------------------------------------------------------------------------
     def _route(self, method: str, path: str) -> str | None:
         path = path.split("?", 1)[0].rstrip("/")
@@ -129,6 +149,9 @@ class FakeAPIServer:
         route = self._route(request.method, request.path)
         if route is None:
             return error(404, {"error": {"message": f"unknown path {request.path}"}})
+        refusal = self.refuse(route, request)
+        if refusal is not None:
+            return refusal
         with self._lock:
             queue = self._scripts.get(route)
             if not queue:
@@ -139,7 +162,9 @@ class FakeAPIServer:
         length = int(handler.headers.get("content-length") or 0)
         raw = handler.rfile.read(length) if length else b""
         request = Recorded(handler.command, handler.path, {k.lower(): v for k, v in handler.headers.items()}, raw)
-        if raw:
+        if raw and request.headers.get("content-type", "").startswith("multipart/form-data"):
+            request.form, request.files = parse_multipart(request.headers["content-type"], raw)
+        elif raw:
             try:
                 request.json = json.loads(raw)
             except ValueError:
@@ -149,11 +174,14 @@ class FakeAPIServer:
         reply = self._next_reply(request)
         if reply.delay and self._stopping.wait(reply.delay):
             return
-        body = self.chat_body(request, reply) if reply.content is not None else reply.body
+        if reply.content is not None:
+            reply, body = self.content_reply(request, reply)
+        else:
+            body = reply.body
         data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         try:
             handler.send_response(reply.status)
-            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Type", reply.content_type)
             handler.send_header("Content-Length", str(len(data)))
             handler.end_headers()
             handler.wfile.write(data)
@@ -175,11 +203,43 @@ class FakeAPIServer:
 
         return Handler
 
+    def content_reply(self, request: Recorded, reply: Reply) -> tuple[Reply, Any]:
+        """The reply and body for a scripted `content`: a chat completion unless a subclass says otherwise."""
+        return reply, self.chat_body(request, reply)
+
+
+def parse_multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], dict[str, tuple[str, str, bytes]]]:
+    """The text fields and the files of a multipart/form-data body."""
+    message = BytesParser(policy=default_policy).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    form: dict[str, str] = {}
+    files: dict[str, tuple[str, str, bytes]] = {}
+    for part in message.iter_parts():
+        name = str(part.get_param("name", header="content-disposition") or "")
+        payload = part.get_payload(decode=True) or b""
+        if part.get_filename() is not None:
+            files[name] = (str(part.get_filename()), part.get_content_type(), payload)
+        else:
+            form[name] = payload.decode()
+    return form, files
+
+
+TRANSCRIPTION_MODELS = {"whisper-1", "gpt-4o-transcribe", "gpt-4o-mini-transcribe"}
+AUDIO_FORMATS = ["flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"]
+
+
+def invalid(message: str, param: str | None = None, code: str | None = None, status: int = 400) -> Reply:
+    return error(status, {"error": {"message": message, "type": "invalid_request_error", "param": param,
+                                    "code": code}})  # fmt: skip
+
 
 class FakeOpenAI(FakeAPIServer):
     """OpenAI's wire format. Point the SDK at `base_url` (or any prefix, e.g. Gemini's /v1beta/openai/)."""
 
-    ROUTES: ClassVar[dict[tuple[str, str], str]] = {("POST", "/chat/completions"): "chat", ("GET", "/models"): "models"}
+    ROUTES: ClassVar[dict[tuple[str, str], str]] = {
+        ("POST", "/chat/completions"): "chat",
+        ("GET", "/models"): "models",
+        ("POST", "/audio/transcriptions"): "transcribe",
+    }
 
     @property
     def base_url(self) -> str:
@@ -197,6 +257,36 @@ class FakeOpenAI(FakeAPIServer):
                 }
             )
         return super().default_reply(route)
+
+    def refuse(self, route: str, request: Recorded) -> Reply | None:
+        if route != "transcribe":
+            return None
+        kind = request.headers.get("content-type", "").split(";")[0]
+        if kind != "multipart/form-data":
+            return invalid(f"Invalid Content-Type header ({kind or 'none'}), expected multipart/form-data.")
+        model = request.form.get("model")
+        if not model:
+            return invalid("you must provide a model parameter", param="model")
+        if model not in TRANSCRIPTION_MODELS:
+            return invalid(f"The model `{model}` does not exist or you do not have access to it.",
+                           code="model_not_found", status=404)  # fmt: skip
+        if "file" not in request.files:
+            return invalid("1 validation error for Request\nbody -> file\n  field required", param="file")
+        filename, _, data = request.files["file"]
+        if filename.rsplit(".", 1)[-1].lower() not in AUDIO_FORMATS:
+            return invalid(f"Invalid file format. Supported formats: {AUDIO_FORMATS}", param="file",
+                           code="invalid_value")  # fmt: skip
+        if len(data) < 100:
+            return invalid("Audio file is too short. Minimum audio length is 0.1 seconds.", param="file",
+                           code="audio_too_short")  # fmt: skip
+        return None
+
+    def content_reply(self, request: Recorded, reply: Reply) -> tuple[Reply, Any]:
+        if self._route(request.method, request.path) != "transcribe":
+            return reply, self.chat_body(request, reply)
+        if request.form.get("response_format") == "text":
+            return replace(reply, content_type="text/plain; charset=utf-8"), f"{reply.content}\n"
+        return reply, {"text": reply.content, "usage": {"type": "duration", "seconds": 7}}
 
     def chat_body(self, request: Recorded, reply: Reply) -> dict[str, Any]:
         return {

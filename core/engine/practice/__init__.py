@@ -3,7 +3,8 @@
 Pure functions of their arguments (no clock, no randomness, no I/O), so a score can be reproduced and
 explained. A language model may reword questions or feedback elsewhere; the numbers always come from here.
 Every weight and threshold lives in `tuning`. Modules: questions (generation), answers (one answer's
-feedback), scoring (a whole interview), transcripts (video interviews), cues and text (shared matching).
+feedback), scoring (a whole interview), transcripts (video interviews), delivery (how a spoken answer was
+said: pace, fillers, hedges), cues and text (shared matching).
 
 Shapes:
 - question: {"id", "text", "kind": behavioural|technical|role, "skill": str|None, "keywords": [str]}
@@ -15,6 +16,7 @@ Shapes:
 """
 
 from core.engine.practice.answers import evaluate_answer
+from core.engine.practice.delivery import analyse_delivery, summarise_delivery
 from core.engine.practice.questions import generate_questions
 from core.engine.practice.scoring import score_interview
 from core.engine.practice.transcripts import score_transcript
@@ -25,8 +27,10 @@ __all__ = [
     "AXIS_WEIGHTS",
     "LENGTH_RANGE",
     "STAR_PARTS",
+    "analyse_delivery",
     "evaluate_answer",
     "generate_questions",
     "score_interview",
     "score_transcript",
+    "summarise_delivery",
 ]

@@ -67,3 +67,12 @@ MATCH_PLANNED_AT = 0.5  # share of content words an interviewer's question share
 KINDS = ("behavioural", "technical", "role")
 SUB_SCORES = ("star", "specificity", "keywords", "fluency", "length")
 STAR_PARTS = ("situation", "task", "action", "result")
+
+# Spoken delivery (core.engine.practice.delivery). Conversational interview pace is about 120–160 words a
+# minute; under 110 sounds hesitant, over 170 rushed. A spoken answer should take one to two minutes.
+PACE_RANGE = (110, 170)  # words per minute
+SPOKEN_SECONDS = (60, 120)
+FILLERS_PER_MINUTE_HIGH = 4.0  # more than this many filler words a minute is worth working on
+HEDGES_PER_ANSWER_HIGH = 3  # "I think", "maybe" …: more than this per answer undersells what you did
+REPEATED_AT = 3  # a content word said this often in one answer counts as repeated
+REPEATED_SHOWN = 5
