@@ -9,7 +9,7 @@ import streamlit as st
 from core.coaching import cohorts, dashboard, notes
 from core.student import analyses, interviews, progress
 from core.ui import charts
-from core.ui.feedback import user_errors
+from core.ui.feedback import not_found_or_not_yours, user_errors
 from core.ui.interview_view import MODE_LABELS, render_result, status_label
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
@@ -50,7 +50,7 @@ if student_id is None:
     st.stop()
 
 overview, reports, sessions = None, [], []
-with user_errors():
+with user_errors(), not_found_or_not_yours("This student"):
     overview = dashboard.student_overview(ctx, actor, student_id)
     reports = analyses.list_analyses(ctx, actor, student_id=student_id)
     sessions = interviews.list_interviews(ctx, actor, student_id=student_id)
