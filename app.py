@@ -10,10 +10,11 @@ from core.coaching import cohorts
 from core.ui import auth, sso
 from core.ui.navigation import signed_in_pages, signed_out_pages
 from core.ui.sidebar import render_sidebar
-from core.ui.state import get_ctx, mirror_secrets_into_env, signed_in_actor
+from core.ui.state import get_ctx, mirror_secrets_into_env, mirror_server_port_into_env, signed_in_actor
 
 st.set_page_config(page_title="InterviewPrep", page_icon=":material/school:", layout="wide")
 mirror_secrets_into_env()
+mirror_server_port_into_env()
 logging_setup.start_run(st.session_state.setdefault("log_session_id", logging_setup.new_session_id()),
                         get_ctx().settings.log_level)
 

@@ -23,6 +23,8 @@ st.title("Providers")
 st.caption("Which backends are active and reachable. Keys are never shown; change them in the environment or "
            "in .streamlit/secrets.toml and restart the app. Single sign-on providers are the [auth.*] blocks of "
            "the secrets.")  # fmt: skip
+if address_warning := providers_health.public_address_warning(ctx.settings, st.context.url):
+    st.warning(address_warning, icon=":material/link_off:")
 
 
 def refresh() -> None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,8 @@ class Settings(BaseSettings):
 
     app_env: Literal["development", "production", "test"] = "development"
     log_level: str = "INFO"
-    public_base_url: str = "http://localhost:8501"
+    port: int = 8501  # PORT: where the server listens (run.py and Streamlit's server.port agree on it)
+    public_base_url: str = ""  # PUBLIC_BASE_URL; unset, http://localhost:<PORT>
 
     # Database
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'app.db'}"
@@ -107,6 +108,13 @@ class Settings(BaseSettings):
     lockout_max_attempts: int = 5
     lockout_minutes: int = 15
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+
+    @model_validator(mode="after")
+    def _public_base_url_follows_port(self) -> Settings:
+        """Invite and payment-return links must reach this server: with no PUBLIC_BASE_URL, use its own port."""
+        if not self.public_base_url:
+            self.public_base_url = f"http://localhost:{self.port}"
+        return self
 
     @field_validator("database_url")
     @classmethod

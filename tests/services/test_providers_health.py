@@ -6,6 +6,7 @@ import pytest
 
 from core import providers_health
 from core.access import Role
+from core.config import Settings
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
 from tests.fakes.mistral_server import FakeMistral
@@ -106,3 +107,25 @@ def test_students_cannot_open_the_providers_page(open_app, make_user) -> None:
     at = open_app(make_user())
     with pytest.raises(ValueError, match="Could not find"):
         at.switch_page(PAGE)
+
+
+# --- public address ---------------------------------------------------------------------------------------------
+
+
+def test_public_base_url_follows_port_unless_set(monkeypatch):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "9123")
+    assert Settings().public_base_url == "http://localhost:9123"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://prep.example.edu")
+    assert Settings().public_base_url == "https://prep.example.edu"
+
+
+def test_public_address_warning_compares_origins_only(settings):
+    public_address_warning = providers_health.public_address_warning
+    local = settings.model_copy(update={"public_base_url": "http://localhost:8600"})
+    assert public_address_warning(local, "http://127.0.0.1:8600/cohorts") is None  # loopback names are one
+    assert public_address_warning(local, None) is None  # no browser address known
+    assert "http://127.0.0.1:8700" in (public_address_warning(local, "http://127.0.0.1:8700/") or "")
+    public = settings.model_copy(update={"public_base_url": "https://prep.example.edu/"})
+    assert public_address_warning(public, "https://prep.example.edu:443/admin_providers") is None
+    assert public_address_warning(public, "http://prep.example.edu/admin_providers") is not None
