@@ -9,6 +9,7 @@ block says which provider wrote which part and why the built-in wording was used
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -180,6 +181,7 @@ def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Cha
             job_title=job_title[:200], overall_score=report.ats_score.overall_score,
             **report.ats_score.breakdown.model_dump(include=set(BREAKDOWN)),
             report=_validated(report), provider=provider, credits_charged=paid.amount, charge_id=paid.id,
+            job_text_hash=job_text_hash(inputs.job_text),
         )  # fmt: skip
         session.add(row)
         session.flush()
@@ -250,6 +252,31 @@ def list_analyses(ctx: AppContext, actor: Actor, student_id: int | None = None) 
     with ctx.db.session() as session:
         require_student_access(session, actor, owner, purpose="analyses")
         return [_summary(row) for row in session.scalars(query)]
+
+
+def job_text_hash(text: str) -> str:
+    """What makes two job descriptions "the same": their words, whatever the spacing or line breaks."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def same_question(ctx: AppContext, actor: Actor, cv_id: int, job_text: str) -> AnalysisSummary | None:
+    """The actor's latest report on this CV version and this job text, if any.
+
+    The scores are deterministic, so running it again would cost a credit for the same answer: pages offer to
+    reopen this one for free instead.
+    """
+    if not job_text.strip():
+        return None
+    query = (
+        select(Analysis)
+        .options(defer(Analysis.report))
+        .where(Analysis.user_id == actor.id, Analysis.cv_id == cv_id, Analysis.job_text_hash == job_text_hash(job_text))
+        .order_by(Analysis.created_at.desc(), Analysis.id.desc())
+        .limit(1)
+    )
+    with ctx.db.session() as session:
+        row = session.scalar(query)
+        return _summary(row) if row is not None else None
 
 
 def get_analysis(ctx: AppContext, actor: Actor, analysis_id: int) -> AnalysisRecord:
