@@ -5,6 +5,7 @@ Every knob has a default that runs offline: SQLite, local files, the local analy
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -132,6 +133,13 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def upload_transport_mb(self) -> int:
+        """What Streamlit accepts from a browser (server.maxUploadSize and the CV uploader's own cap), set by
+        MAX_UPLOAD_MB: twice it, so a file a little over the limit reaches the app and is refused with a sentence
+        saying how big it is and what the limit is, rather than with the uploader's own marker."""
+        return max(1, math.ceil(self.max_upload_mb * 2))
 
     def check_production_ready(self) -> None:
         """Refuse to run a production deployment with the shipped cookie key."""
