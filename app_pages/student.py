@@ -70,7 +70,7 @@ tab_progress, tab_reports, tab_interviews, tab_notes = st.tabs(["Progress", "Rep
 with tab_progress, user_errors():
     points = progress.score_history(ctx, actor, student_id)
     if points:
-        st.plotly_chart(charts.scores_by_job(points), key="student_scores", config=charts.PLOT_CONFIG)
+        st.plotly_chart(charts.scores_by_cv_and_job(points), key="student_scores", config=charts.PLOT_CONFIG)
     history = progress.interview_history(ctx, actor, student_id)
     if history:
         st.plotly_chart(charts.interview_scores(history), key="student_interviews", config=charts.PLOT_CONFIG)

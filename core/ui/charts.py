@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -24,21 +25,42 @@ def spread_time_axis(figure: go.Figure, moments: Sequence[date]) -> go.Figure:
     return figure
 
 
-def scores_by_job(points: Sequence[ScorePoint]) -> go.Figure:
+def label(text: str) -> str:
+    """User text (job titles, file names) as Plotly shows it: its HTML subset (links, bold) stays inert."""
+    return html.escape(text, quote=False)
+
+
+def score_lines(points: Sequence[ScorePoint]) -> dict[str, list[ScorePoint]]:
+    """The points grouped by trend line (one CV version against one job), named "job · CV", in a stable order."""
+    lines: dict[tuple[object, object], list[ScorePoint]] = {}
+    for point in points:
+        lines.setdefault(point.line, []).append(point)
+    named: dict[str, list[ScorePoint]] = {}
+    for mine in sorted(lines.values(), key=lambda ps: (ps[0].line_label, ps[0].created_at)):
+        name = mine[0].line_label
+        while name in named:  # two CVs with one file name, or two jobs with one title
+            name += " (another)"
+        named[name] = mine
+    return named
+
+
+def scores_by_cv_and_job(points: Sequence[ScorePoint]) -> go.Figure:
     figure = go.Figure()
-    for job in sorted({p.job_title for p in points}):
-        mine = [p for p in points if p.job_title == job]
-        figure.add_scatter(x=[p.created_at for p in mine], y=[p.overall for p in mine], mode="lines+markers", name=job)
-    figure.update_layout(title="ATS score over time", yaxis={"range": [0, 100], "title": "score"}, **LAYOUT)
+    for name, mine in score_lines(points).items():
+        figure.add_scatter(x=[p.created_at for p in mine], y=[p.overall for p in mine], mode="lines+markers",
+                           name=label(name), hovertemplate="%{y} / 100 · %{x|%d %b %Y}<extra>%{fullData.name}</extra>")
+    figure.update_layout(title="ATS score over time, per CV and job", yaxis={"range": [0, 100], "title": "score"},
+                         **LAYOUT)  # fmt: skip
     return spread_time_axis(figure, [p.created_at for p in points])
 
 
-def breakdown_over_time(points: Sequence[ScorePoint]) -> go.Figure:
+def breakdown_over_time(points: Sequence[ScorePoint], name: str) -> go.Figure:
+    """The five sub-scores along one trend line (`name`: its "job · CV" label)."""
     figure = go.Figure()
     for part in BREAKDOWN:
         figure.add_scatter(x=[p.created_at for p in points], y=[p.breakdown[part] for p in points],
                            mode="lines+markers", name=PART_LABELS[part])
-    figure.update_layout(title="Score breakdown over time", yaxis={"range": [0, 100]}, **LAYOUT)
+    figure.update_layout(title=f"Score breakdown: {label(name)}", yaxis={"range": [0, 100]}, **LAYOUT)
     return spread_time_axis(figure, [p.created_at for p in points])
 
 
