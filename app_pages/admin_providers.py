@@ -48,11 +48,12 @@ if (checked := state.get("providers_checked")) is not None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    failing = [row.name for row in rows if row.active and row.reachable is False]
-    if failing:
-        st.warning(f"Not answering: {', '.join(failing)}. Features using them fall back or show a plain message.",
-                   icon=":material/warning:")  # fmt: skip
+    summary = providers_health.summarise(rows)
+    if summary.failing:
+        st.warning(summary.sentence, icon=":material/warning:")
+    elif summary.checked:
+        st.success(summary.sentence, icon=":material/check_circle:")
     else:
-        st.success("Every active backend answered.", icon=":material/check_circle:")
+        st.info(summary.sentence, icon=":material/info:")
     st.caption(f"Checked {at:%d %b %Y %H:%M:%S} UTC.")
 st.button("Check again", on_click=refresh, icon=":material/refresh:", key="providers_refresh")

@@ -26,3 +26,16 @@ def test_no_warning_when_the_browser_uses_the_public_address(open_app, make_user
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://prep.example.edu")
     at = open_providers(open_app, make_user, "https://prep.example.edu/admin_providers")
     assert not any("Links this app sends" in text for text in texts(at, "warning"))
+
+
+def test_not_checked_rows_are_not_counted_as_answering(open_app, make_user):
+    at = open_providers(open_app, make_user, None)
+    table = at.dataframe[0].value
+    not_checked = list(table.loc[table["Reachable"] == "not checked", "Backend"])
+    answered = list(table.loc[table["Reachable"] == "yes", "Backend"])
+    assert not_checked  # offline defaults: demo payments, no video, the local engine have nothing to reach
+    [summary] = texts(at, "success") or texts(at, "info")
+    assert "Every active backend answered" not in summary
+    opening = {0: "No backend was checked.", 1: "The one checked backend answered."}
+    assert summary.startswith(opening.get(len(answered), f"All {len(answered)} checked backends answered."))
+    assert f"{len(not_checked)} not checked (off, or nothing to reach): {', '.join(not_checked)}." in summary

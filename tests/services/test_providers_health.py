@@ -73,7 +73,9 @@ def test_admin_page_lists_backends(open_app, make_user) -> None:
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Backend"]) == ["local", "mistral-ocr", "local", "tavus", "demo"]
-    assert "Every active backend answered." in [s.value for s in at.success]
+    assert [s.value for s in at.success] == [
+        "The one checked backend answered. 4 not checked (off, or nothing to reach): local, mistral-ocr, tavus, demo."
+    ]
     at.button(key="providers_refresh").click().run()
     assert not at.exception and len(at.dataframe) == 1
 
@@ -129,3 +131,16 @@ def test_public_address_warning_compares_origins_only(settings):
     public = settings.model_copy(update={"public_base_url": "https://prep.example.edu/"})
     assert public_address_warning(public, "https://prep.example.edu:443/admin_providers") is None
     assert public_address_warning(public, "http://prep.example.edu/admin_providers") is not None
+
+
+def test_summary_counts_only_what_was_checked():
+    from core.ai.health import ProviderStatus
+
+    rows = [ProviderStatus("local", "ai", True, None, ""), ProviderStatus("local", "storage", True, True, ""),
+            ProviderStatus("tavus", "video", False, None, ""), ProviderStatus("razorpay", "payments", True, False, "")]
+    summary = providers_health.summarise(rows)
+    assert (summary.checked, summary.answered, summary.failing) == (2, 1, ["razorpay"])
+    assert summary.sentence.startswith("1 of 2 checked backends answered. Not answering: razorpay;")
+    assert summary.sentence.endswith("2 not checked (off, or nothing to reach): local, tavus.")
+    nothing = providers_health.summarise([rows[0], rows[2]])
+    assert nothing.sentence == "No backend was checked. 2 not checked (off, or nothing to reach): local, tavus."
