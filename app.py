@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from core import logging_setup
@@ -12,7 +14,8 @@ from core.ui.navigation import signed_in_pages, signed_out_pages
 from core.ui.sidebar import render_sidebar
 from core.ui.state import get_ctx, mirror_secrets_into_env, mirror_server_port_into_env, signed_in_actor
 
-st.set_page_config(page_title="InterviewPrep", page_icon=":material/school:", layout="wide")
+FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")  # served by the app itself, never a CDN
+st.set_page_config(page_title="InterviewPrep", page_icon=FAVICON, layout="wide")
 mirror_secrets_into_env()
 mirror_server_port_into_env()
 logging_setup.start_run(st.session_state.setdefault("log_session_id", logging_setup.new_session_id()),

@@ -35,7 +35,7 @@ if actor.role == Role.STUDENT:
     score.metric(
         f"Latest ATS score{f' · {plain(summary.latest_job)}' if summary.latest_job else ''}",
         "—" if summary.latest_score is None else summary.latest_score,
-        delta=summary.score_change,
+        delta=summary.score_change or None,  # no "0" badge when nothing changed, none before a second match
     )
     cards.metric("Cards due", due)
     key, sentence = progress.suggest_next(summary, due)

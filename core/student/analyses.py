@@ -28,7 +28,7 @@ from core.context import AppContext
 from core.engine.matching import analyze
 from core.engine.report import BREAKDOWN, Card, Insights, Meta, Report, load_report
 from core.errors import AppError, ErrorCode
-from core.models import CV, Analysis
+from core.models import CV, Analysis, Transaction
 from core.student import deck, jobs
 
 log = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def run_analysis(
     """Charge, analyse, word, store; the charge is refunded if no report could be stored."""
     inputs = _inputs(ctx, actor, cv_id, job_id, pasted_text, title)
     price = ctx.settings.price_cv_analysis
-    reason = f"CV analysis: {inputs.job_title or 'pasted job'}"[:300]
+    reason = f"CV analysis: {inputs.job_title or 'pasted job'}"[:300]  # named after the report's title once known
     return ledger.run_paid(
         ctx, actor, price, reason, lambda paid: _analyse_and_store(ctx, actor, inputs, paid), ref_type="analysis"
     )
@@ -184,6 +184,10 @@ def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Cha
             job_text_hash=job_text_hash(inputs.job_text),
         )  # fmt: skip
         session.add(row)
+        if paid.id is not None and not inputs.job_title:  # a pasted JD without a title: the ledger line names the
+            charged = session.get(Transaction, paid.id)  # title the report found, not "pasted job"
+            if charged is not None:
+                charged.reason = f"CV analysis: {job_title}"[:300]
         session.flush()
         meta.flashcards_added = deck.add_generated(
             session, actor.id, [card.model_dump() for card in report.flashcards], analysis_id=row.id, job_id=job_id,

@@ -69,3 +69,11 @@ def test_another_roles_page_by_url_is_not_found_or_not_yours(app, new_user):
     expect(app.heading()).to_have_text("Not found")
     expect(app.alerts()).to_contain_text("This page was not found or is not yours.")
     expect(app.page.get_by_text("Users", exact=True)).to_have_count(0)
+
+
+def test_the_favicon_is_served_by_the_app_itself(app):
+    icon = app.page.locator("link[rel~='icon']").first
+    href = icon.get_attribute("href") or ""
+    assert (href and not href.startswith(("http://", "https://"))) or href.startswith(app.base_url), href
+    response = app.page.request.get(href if href.startswith("http") else app.base_url + "/" + href.lstrip("./"))
+    assert response.ok and response.headers["content-type"].startswith("image/")

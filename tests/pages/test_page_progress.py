@@ -61,3 +61,26 @@ def test_a_hostile_job_title_stays_text_in_the_chart(open_app, make_user, app_en
     at = open_app(student, page="app_pages/progress.py")
     [name] = score_traces(at)
     assert "<a" not in name and "&lt;a href" in name
+
+
+def test_score_axes_tick_at_round_numbers_and_counts_at_whole_ones():
+    from datetime import date
+
+    from core.student.deck import ReviewDay
+    from core.ui import charts
+
+    assert charts.SCORE_AXIS["dtick"] == 20
+    figure = charts.reviews_per_day([ReviewDay(day=date(2026, 12, 1), reviews=7, recalled=4)])
+    assert figure.layout.yaxis.dtick == 2 and figure.layout.yaxis.tickformat == "d"
+    assert figure.layout.yaxis2.dtick == 20
+    assert charts.count_axis([0, 1])["dtick"] == 1
+
+
+def test_no_zero_badge_when_the_score_did_not_change(open_app, make_user, app_env):
+    student = make_user()
+    cv = cvs.upload_cv(app_env, student, CV_FILES[0], (CORPUS / "resumes" / CV_FILES[0]).read_bytes())
+    for _ in range(2):  # the same question twice: the same score
+        analyses.run_analysis(app_env, student, cv.id, pasted_text=JD_TEXT, title="Data Analyst")
+    at = open_app(student)
+    latest = next(m for m in at.metric if m.label.startswith("Latest ATS score"))
+    assert latest.delta in (None, "") and "None" not in str(latest.proto)

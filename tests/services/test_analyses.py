@@ -266,3 +266,14 @@ def test_same_question_is_this_cv_and_these_words_of_this_student_only(ctx, make
     assert analyses.same_question(ctx, other, cv.id, JD_TEXT) is None  # never someone else's report
     newer = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT, title="Data Analyst")
     assert analyses.same_question(ctx, student, cv.id, JD_TEXT).id == newer.id  # the latest one
+
+
+def test_ledger_line_is_named_after_the_job_title(ctx, make_user) -> None:
+    student = make_user()
+    cv = upload(ctx, student)
+    untitled = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT)  # pasted, no title typed
+    titled = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT + " SQL.", title="Junior Analyst")
+    reasons = [line.reason for line in ledger.ledger(ctx, student, kinds=["charge"])]
+    assert untitled.job_title not in ("", "Pasted job")
+    assert reasons == ["CV analysis: Junior Analyst", f"CV analysis: {untitled.job_title}"]
+    assert titled.job_title == "Junior Analyst"
