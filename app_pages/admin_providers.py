@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import providers_health
 from core.ui import sso
+from core.ui.clock import relative, when
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
@@ -55,5 +56,5 @@ if (checked := state.get("providers_checked")) is not None:
         st.success(summary.sentence, icon=":material/check_circle:")
     else:
         st.info(summary.sentence, icon=":material/info:")
-    st.caption(f"Checked {at:%d %b %Y %H:%M:%S} UTC.")
+    st.caption(f"Checked {relative(at)} ({when(at)}).")
 st.button("Check again", on_click=refresh, icon=":material/refresh:", key="providers_refresh")

@@ -7,6 +7,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core.errors import AppError
 from core.student import cvs
+from core.ui.clock import when
 from core.ui.cv_view import structured_cv
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
@@ -98,7 +99,7 @@ for record in records:
         left.markdown(f"**{plain(record.filename)}**{badge}")
         left.caption(
             f"{record.file_type.upper()} · {record.size_bytes / 1024:.0f} KB · "
-            f"uploaded {record.created_at:%d %b %Y %H:%M} UTC"
+            f"uploaded {when(record.created_at)}"
         )
         right.button("Open", key=f"cv_open_{record.id}", on_click=select_cv, args=(record.id,))
 

@@ -11,6 +11,7 @@ from core.accounts import admin
 from core.coaching import dashboard
 from core.student import deck, progress
 from core.ui import sso
+from core.ui.clock import when
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
 
@@ -47,7 +48,7 @@ if actor.role == Role.STUDENT:
     st.subheader("Recent activity")
     if events:
         for event in events:
-            st.markdown(f"- {event.at:%d %b %H:%M} · {plain(event.text)}")
+            st.markdown(f"- {when(event.at)} · {plain(event.text)}")
     else:
         st.caption("Nothing yet — your analyses, interviews and reviews will appear here.")
 elif actor.role == Role.COUNSELOR:

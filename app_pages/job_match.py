@@ -7,6 +7,7 @@ import streamlit as st
 from core.billing import ledger
 from core.student import analyses, cvs, jobs
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
+from core.ui.clock import DATE, when
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
@@ -118,7 +119,7 @@ else:
             once_button("Run match", name="jm_run", payload={"cv_id": cv_id, "job": job}, type="primary",
                         icon=":material/analytics:", disabled=job is None)  # fmt: skip
         else:
-            st.caption(f"You matched this CV against this job on {same.created_at:%d %b %Y} ({same.overall_score} / "
+            st.caption(f"You matched this CV against this job on {when(same.created_at, DATE)} ({same.overall_score} / "
                        f"100). Opening that report is free; a new run costs {cost} (you have "
                        f"{ledger.balance(ctx, actor)}) and scores the same, since neither the CV nor the job "
                        "changed.")  # fmt: skip
@@ -143,7 +144,7 @@ if history:
     st.subheader("Past reports")
     for item in history:
         history_row(
-            f"**{plain(item.job_title)}**  \n{plain(item.cv_label)} · {item.created_at:%d %b %Y %H:%M} UTC",
+            f"**{plain(item.job_title)}**  \n{plain(item.cv_label)} · {when(item.created_at)}",
             "Score", item.overall_score,
             button="Open", key=f"jm_open_{item.id}", on_click=open_report, args=(item.id,),
             disabled=item.id == open_id,

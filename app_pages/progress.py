@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.student import deck, progress
 from core.ui import charts
+from core.ui.clock import when
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
 
@@ -40,4 +41,4 @@ if review_days:
 
 st.subheader("Recent activity")
 for event in progress.activity(ctx, actor, actor.id):
-    st.markdown(f"- {event.at:%d %b %H:%M} · {plain(event.text)}")
+    st.markdown(f"- {when(event.at)} · {plain(event.text)}")
