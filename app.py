@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from core import logging_setup
 from core.access import Role
 from core.coaching import cohorts
 from core.ui import auth, sso
-from core.ui.navigation import SIGN_IN_PAGE, pages_for
+from core.ui.navigation import signed_in_pages, signed_out_pages
 from core.ui.sidebar import render_sidebar
-from core.ui.state import get_ctx, mirror_secrets_into_env, signed_in_actor
+from core.ui.state import get_ctx, mirror_secrets_into_env, mirror_server_port_into_env, signed_in_actor
 
-st.set_page_config(page_title="InterviewPrep", page_icon=":material/school:", layout="wide")
+FAVICON = str(Path(__file__).resolve().parent / "assets" / "favicon.png")  # served by the app itself, never a CDN
+st.set_page_config(page_title="InterviewPrep", page_icon=FAVICON, layout="wide")
 mirror_secrets_into_env()
+mirror_server_port_into_env()
 logging_setup.start_run(st.session_state.setdefault("log_session_id", logging_setup.new_session_id()),
                         get_ctx().settings.log_level)
 
@@ -31,16 +35,11 @@ if signed_in_but_gone or (actor and st.sidebar.button("Sign out", key="sign_out"
 
 if actor is None:
     st.session_state["authenticator"] = authenticator
-    page = st.navigation([st.Page(SIGN_IN_PAGE, title="Sign in", icon=":material/login:", default=True)])
+    page = st.navigation(signed_out_pages(), position="hidden")
 else:
     invited = actor.role == Role.STUDENT and st.session_state.get(cohorts.PENDING_INVITE)
     home = "app_pages/my_cohorts.py" if invited else "app_pages/dashboard.py"
-    page = st.navigation(
-        {
-            section: [st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == home) for spec in specs]
-            for section, specs in pages_for(actor.role).items()
-        }
-    )
+    page = st.navigation(signed_in_pages(actor.role, home))
     render_sidebar(actor)
     with st.sidebar:  # last in the sidebar, so drawing it or not never shifts the page's own elements
         if not sso.signed_in_with_sso():  # Streamlit's own identity cookie remembers an SSO sign-in

@@ -23,9 +23,11 @@ from types import FrameType
 
 import streamlit as st
 from starlette.concurrency import run_in_threadpool
+from streamlit import config as streamlit_config
 
 from core.api.routes import build_routes
 from core.billing import ledger
+from core.config import Settings
 from core.context import AppContext, default_context
 from core.engine.documents import start_workers, wait_for_workers
 from core.ui.state import mirror_secrets_into_env
@@ -42,6 +44,17 @@ def context() -> AppContext:
     ctx = default_context()
     ctx.settings.check_production_ready()
     return ctx
+
+
+def accept_uploads_up_to(megabytes: int) -> None:
+    """Let Streamlit's upload route take what MAX_UPLOAD_MB calls for (Settings.upload_transport_mb), however the
+    server was started; never lowered, since voice recordings share the cap."""
+    if streamlit_config.get_option("server.maxUploadSize") < megabytes:
+        streamlit_config.set_option("server.maxUploadSize", megabytes, "MAX_UPLOAD_MB (server.py)")
+
+
+mirror_secrets_into_env()
+accept_uploads_up_to(Settings().upload_transport_mb)
 
 
 @asynccontextmanager

@@ -9,6 +9,7 @@ import streamlit as st
 
 from core import providers_health
 from core.ui import sso
+from core.ui.clock import relative, when
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
@@ -23,6 +24,8 @@ st.title("Providers")
 st.caption("Which backends are active and reachable. Keys are never shown; change them in the environment or "
            "in .streamlit/secrets.toml and restart the app. Single sign-on providers are the [auth.*] blocks of "
            "the secrets.")  # fmt: skip
+if address_warning := providers_health.public_address_warning(ctx.settings, st.context.url):
+    st.warning(address_warning, icon=":material/link_off:")
 
 
 def refresh() -> None:
@@ -46,11 +49,12 @@ if (checked := state.get("providers_checked")) is not None:
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
-    failing = [row.name for row in rows if row.active and row.reachable is False]
-    if failing:
-        st.warning(f"Not answering: {', '.join(failing)}. Features using them fall back or show a plain message.",
-                   icon=":material/warning:")  # fmt: skip
+    summary = providers_health.summarise(rows)
+    if summary.failing:
+        st.warning(summary.sentence, icon=":material/warning:")
+    elif summary.checked:
+        st.success(summary.sentence, icon=":material/check_circle:")
     else:
-        st.success("Every active backend answered.", icon=":material/check_circle:")
-    st.caption(f"Checked {at:%d %b %Y %H:%M:%S} UTC.")
+        st.info(summary.sentence, icon=":material/info:")
+    st.caption(f"Checked {relative(at)} ({when(at)}).")
 st.button("Check again", on_click=refresh, icon=":material/refresh:", key="providers_refresh")

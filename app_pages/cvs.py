@@ -7,6 +7,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from core.errors import AppError
 from core.student import cvs
+from core.ui.clock import when
 from core.ui.cv_view import structured_cv
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
@@ -25,25 +26,34 @@ if flash := state.pop("cv_flash", None):
     st.success(plain(flash), icon=":material/check_circle:")
 
 
+def show_refusal(name: str, reason: str) -> None:
+    st.error(f"We could not add {plain(name)}. {plain(reason)}", icon=":material/error:")
+
+
+def forget_refusal() -> None:
+    """A new file (or none) was chosen: the last file's refusal no longer applies."""
+    state.pop("cv_failed_upload", None)
+
+
 def handle_upload(uploaded: UploadedFile) -> None:
-    """Validate, read and store the file once; a refusal is remembered so reruns do not repeat the work."""
+    """Validate, read and store the file once; a refusal is shown at once, in the open, and remembered (for this
+    file only) so reruns do not repeat the work."""
     failed = state.get("cv_failed_upload")
     if failed and failed[0] == uploaded.file_id:
-        st.error(plain(failed[1]), icon=":material/error:")
+        show_refusal(uploaded.name, failed[1])
         return
-    record = None
-    with st.status(f"Reading {plain(uploaded.name)}…", expanded=True) as status:
-        st.write("Checking the file, extracting its text and finding your details…")
-        with user_errors():
-            try:
-                record = cvs.upload_cv(ctx, actor, uploaded.name, uploaded.getvalue())
-            except AppError as error:
-                state["cv_failed_upload"] = (uploaded.file_id, error.message)
-                raise
-        if record is None:
-            status.update(label=f"We could not add {plain(uploaded.name)}", state="error")
-            return
-        status.update(label="CV added", state="complete")
+    record, refusal = None, None
+    reading = f"Reading {plain(uploaded.name)}: checking the file, extracting its text, finding your details…"
+    with st.spinner(reading), user_errors():
+        try:
+            record = cvs.upload_cv(ctx, actor, uploaded.name, uploaded.getvalue())
+        except AppError as error:
+            refusal = error.message
+    if refusal is not None:
+        state["cv_failed_upload"] = (uploaded.file_id, refusal)
+        show_refusal(uploaded.name, refusal)
+    if record is None:
+        return
     state["cv_flash"] = (
         f"You had already uploaded this file, as {record.filename}." if record.reused else f"Added {record.filename}."
     )
@@ -56,7 +66,9 @@ def handle_upload(uploaded: UploadedFile) -> None:
 uploaded = st.file_uploader(
     f"Upload a CV (PDF, Word DOCX or plain text, up to {ctx.settings.max_upload_mb:g} MB)",
     type=["pdf", "docx", "txt"],
+    max_upload_size=ctx.settings.upload_transport_mb,
     key=f"cv_upload_{state.cv_upload_round}",
+    on_change=forget_refusal,
 )
 if uploaded is not None:
     handle_upload(uploaded)
@@ -87,7 +99,7 @@ for record in records:
         left.markdown(f"**{plain(record.filename)}**{badge}")
         left.caption(
             f"{record.file_type.upper()} · {record.size_bytes / 1024:.0f} KB · "
-            f"uploaded {record.created_at:%d %b %Y %H:%M} UTC"
+            f"uploaded {when(record.created_at)}"
         )
         right.button("Open", key=f"cv_open_{record.id}", on_click=select_cv, args=(record.id,))
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core.student import deck
 from core.student.deck import Grade
+from core.ui.clock import DATE, relative, when
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
@@ -92,7 +93,7 @@ with deck_tab:
     for card in cards[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
         label = f"{'⏸ ' if card.suspended else ''}{card.front}"
         with st.expander(plain(label[:120])):
-            st.caption(f"Due {card.due:%d %b %Y} · reviewed {card.reviews}×")
+            st.caption(f"Due {relative(card.due)} ({when(card.due, DATE)}) · reviewed {card.reviews}×")
             with st.form(f"fc_edit_{card.id}"):
                 front = st.text_area("Question", card.front, max_chars=deck.FRONT_MAX)
                 back = st.text_area("Answer", card.back, max_chars=deck.BACK_MAX)

@@ -7,6 +7,7 @@ import streamlit as st
 from core.billing import ledger
 from core.student import analyses, cvs, jobs
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
+from core.ui.clock import DATE, when
 from core.ui.feedback import user_errors
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
@@ -42,7 +43,7 @@ def choose_job() -> dict | None:
             "Saved job", list(by_id), key="jm_job",
             format_func=lambda i: by_id[i].label + (" · from your cohort" if by_id[i].source == "cohort" else ""),
         )  # fmt: skip
-        return {"source": MY_JOBS, "job_id": job_id}
+        return {"source": MY_JOBS, "job_id": job_id, "text": by_id[job_id].text}
     if source == CATALOGUE:
         query_col, where_col = st.columns([2, 1])
         query = query_col.text_input("Search roles by title or skill", key="jm_query", placeholder="e.g. data analyst")
@@ -62,10 +63,10 @@ def choose_job() -> dict | None:
         )  # fmt: skip
         with st.expander("Read the posting"):
             st.text(by_key[key].text)
-        return {"source": CATALOGUE, "key": key}
+        return {"source": CATALOGUE, "key": key, "text": by_key[key].text}
     st.text_input("Job title (optional)", key="jm_title", placeholder="e.g. Junior Data Analyst")
     st.text_area("Job description", key="jm_text", height=220, placeholder="Paste the whole job posting here.")
-    return {"source": PASTE}
+    return {"source": PASTE, "text": state.get("jm_text", "")}
 
 
 def run(cv_id: int, request: dict) -> analyses.AnalysisRecord:
@@ -110,12 +111,24 @@ else:
         )  # fmt: skip
         job = choose_job()
         price = ctx.settings.price_cv_analysis
-        st.caption(
-            f"A match costs {price} credit{'s' if price != 1 else ''}; you have {ledger.balance(ctx, actor)}. "
-            "If anything fails, the credit goes straight back. Reopening a past report is free."
-        )
-        once_button("Run match", name="jm_run", payload={"cv_id": cv_id, "job": job}, type="primary",
-                    icon=":material/analytics:", disabled=job is None)  # fmt: skip
+        cost = f"{price} credit{'s' if price != 1 else ''}"
+        same = analyses.same_question(ctx, actor, cv_id, job["text"]) if job else None
+        if same is None:
+            st.caption(f"A match costs {cost}; you have {ledger.balance(ctx, actor)}. If anything fails, the credit "
+                       "goes straight back. Reopening a past report is free.")  # fmt: skip
+            once_button("Run match", name="jm_run", payload={"cv_id": cv_id, "job": job}, type="primary",
+                        icon=":material/analytics:", disabled=job is None)  # fmt: skip
+        else:
+            st.caption(f"You matched this CV against this job on {when(same.created_at, DATE)} ({same.overall_score} / "
+                       f"100). Opening that report is free; a new run costs {cost} (you have "
+                       f"{ledger.balance(ctx, actor)}) and scores the same, since neither the CV nor the job "
+                       "changed.")  # fmt: skip
+            reopen, again = st.columns(2)
+            reopen.button("Open that report (free)", key="jm_reopen", type="primary", icon=":material/history:",
+                          on_click=open_report, args=(same.id,), disabled=same.id == state.get("jm_open"))  # fmt: skip
+            with again:
+                once_button(f"Run again anyway ({cost})", name="jm_run", payload={"cv_id": cv_id, "job": job},
+                            icon=":material/refresh:")  # fmt: skip
 # Handled whatever is drawn above: the CV picked when the button was drawn may have been deleted since.
 if (click := clicked("jm_run")) is not None:
     handle_run(*click)
@@ -131,7 +144,7 @@ if history:
     st.subheader("Past reports")
     for item in history:
         history_row(
-            f"**{plain(item.job_title)}**  \n{plain(item.cv_label)} · {item.created_at:%d %b %Y %H:%M} UTC",
+            f"**{plain(item.job_title)}**  \n{plain(item.cv_label)} · {when(item.created_at)}",
             "Score", item.overall_score,
             button="Open", key=f"jm_open_{item.id}", on_click=open_report, args=(item.id,),
             disabled=item.id == open_id,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.coaching import cohorts, notes
+from core.ui.clock import DATE, when
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
@@ -34,7 +35,7 @@ if not memberships:
 for m in memberships:
     with st.container(border=True):
         st.markdown(f"**{plain(m.name)}**" + (f" · {plain(m.term)}" if m.term else ""))
-        st.caption(f"Counselors: {plain(', '.join(m.counselors)) or 'none yet'} · joined {m.joined_at:%d %b %Y} · "
+        st.caption(f"Counselors: {plain(', '.join(m.counselors)) or 'none yet'} · joined {when(m.joined_at, DATE)} · "
                    f"sharing your analyses, interview results and activity with them")  # fmt: skip
         jobs = cohorts.cohort_jobs(ctx, actor, m.cohort_id)
         if jobs:
@@ -64,5 +65,5 @@ with user_errors():
         st.caption("No notes yet.")
     for note in received:
         with st.container(border=True):
-            st.caption(f"{note.created_at:%d %b %Y} · {plain(note.author)} · {plain(note.about)}")
+            st.caption(f"{when(note.created_at, DATE)} · {plain(note.author)} · {plain(note.about)}")
             st.markdown(plain(note.body))

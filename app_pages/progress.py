@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.student import deck, progress
 from core.ui import charts
+from core.ui.clock import when
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
 from core.ui.widgets import metrics
@@ -22,11 +23,10 @@ if not (points or interviews or review_days):
     st.stop()
 
 if points:
-    st.plotly_chart(charts.scores_by_job(points), config=charts.PLOT_CONFIG)
-    jobs = sorted({p.job_title for p in points})
-    job = st.selectbox("Breakdown for", jobs, key="progress_job")
-    chosen = [p for p in points if p.job_title == job]
-    st.plotly_chart(charts.breakdown_over_time(chosen), config=charts.PLOT_CONFIG)
+    st.plotly_chart(charts.scores_by_cv_and_job(points), config=charts.PLOT_CONFIG)
+    lines = charts.score_lines(points)
+    line = st.selectbox("Breakdown for", list(lines), key="progress_line", help="One CV against one job.")
+    st.plotly_chart(charts.breakdown_over_time(lines[line], line), config=charts.PLOT_CONFIG)
     gains = progress.skill_gains(ctx, actor, actor.id)
     st.subheader("Skills you added since your first match")
     if gains:
@@ -50,4 +50,4 @@ if review_days:
 
 st.subheader("Recent activity")
 for event in progress.activity(ctx, actor, actor.id):
-    st.markdown(f"- {event.at:%d %b %H:%M} · {plain(event.text)}")
+    st.markdown(f"- {when(event.at)} · {plain(event.text)}")

@@ -9,7 +9,8 @@ import streamlit as st
 from core.coaching import cohorts, dashboard, notes
 from core.student import analyses, interviews, progress, resumes
 from core.ui import charts, resume_view
-from core.ui.feedback import user_errors
+from core.ui.clock import DATE, relative, when
+from core.ui.feedback import not_found_or_not_yours, user_errors
 from core.ui.interview_view import MODE_LABELS, render_result, status_label
 from core.ui.report import render_report
 from core.ui.state import current_actor, get_ctx
@@ -50,7 +51,7 @@ if student_id is None:
     st.stop()
 
 overview, reports, sessions = None, [], []
-with user_errors():
+with user_errors(), not_found_or_not_yours("This student"):
     overview = dashboard.student_overview(ctx, actor, student_id)
     reports = analyses.list_analyses(ctx, actor, student_id=student_id)
     sessions = interviews.list_interviews(ctx, actor, student_id=student_id)
@@ -59,7 +60,7 @@ if overview is None:
 
 st.header(plain(overview.name))
 st.caption(" · ".join([plain(overview.email), plain(", ".join(overview.cohorts)) or "no cohort",
-                       f"last active {overview.last_active_at:%d %b %Y}" if overview.last_active_at
+                       f"last active {relative(overview.last_active_at)}" if overview.last_active_at
                        else "never active"]))  # fmt: skip
 metrics([("Analyses", len(reports)), ("Best ATS", max((a.overall_score for a in reports), default="—")),
          ("Interviews scored", sum(1 for i in sessions if i.overall is not None)),
@@ -72,7 +73,7 @@ tab_progress, tab_reports, tab_interviews, tab_resumes, tab_notes = st.tabs(
 with tab_progress, user_errors():
     points = progress.score_history(ctx, actor, student_id)
     if points:
-        st.plotly_chart(charts.scores_by_job(points), key="student_scores", config=charts.PLOT_CONFIG)
+        st.plotly_chart(charts.scores_by_cv_and_job(points), key="student_scores", config=charts.PLOT_CONFIG)
     history = progress.interview_history(ctx, actor, student_id)
     if history:
         st.plotly_chart(charts.interview_scores(history), key="student_interviews", config=charts.PLOT_CONFIG)
@@ -87,7 +88,7 @@ with tab_reports:
     else:
         by_id = {a.id: a for a in reports}
         chosen = st.selectbox("Report", list(by_id), key="student_report",
-                              format_func=lambda i: f"{by_id[i].created_at:%d %b %Y} · {by_id[i].job_title} · "
+                              format_func=lambda i: f"{when(by_id[i].created_at, DATE)} · {by_id[i].job_title} · "
                               f"{by_id[i].overall_score}/100")  # fmt: skip
         with user_errors():
             render_report(analyses.get_analysis(ctx, actor, chosen), key=f"student_report_{chosen}", downloads=False)
@@ -102,7 +103,7 @@ with tab_interviews:
             iv = by_iv[i]
             outcome = f"{iv.overall}/100" if iv.overall is not None else status_label(iv.status)
             mode = MODE_LABELS.get(iv.mode, iv.mode)
-            return f"{iv.created_at:%d %b %Y} · {iv.job_title or 'Interview'} · {mode} · {outcome}"
+            return f"{when(iv.created_at, DATE)} · {iv.job_title or 'Interview'} · {mode} · {outcome}"
 
         picked = st.selectbox("Interview", list(by_iv), key="student_interview", format_func=interview_label)
         with user_errors():
@@ -123,9 +124,9 @@ with tab_resumes, user_errors():  # read-only: the student edits and saves on th
 with tab_notes:
     with st.form("add_note", clear_on_submit=True):
         targets: dict[str, tuple[int | None, int | None]] = {"The student in general": (None, None)}
-        targets.update({f"Report: {a.job_title} ({a.created_at:%d %b}, {a.overall_score}/100)": (a.id, None)
+        targets.update({f"Report: {a.job_title} ({when(a.created_at, DATE)}, {a.overall_score}/100)": (a.id, None)
                         for a in reports})  # fmt: skip
-        targets.update({f"Interview: {i.job_title or 'practice'} ({i.created_at:%d %b})": (None, i.id)
+        targets.update({f"Interview: {i.job_title or 'practice'} ({when(i.created_at, DATE)})": (None, i.id)
                         for i in sessions})  # fmt: skip
         about = st.selectbox("About", list(targets))
         body = st.text_area("Note for the student", help="The student sees this on their My cohorts page.")
@@ -137,7 +138,7 @@ with tab_notes:
     with user_errors():
         for note in notes.notes_about(ctx, actor, student_id):
             with st.container(border=True):
-                st.caption(f"{note.created_at:%d %b %Y %H:%M} · {plain(note.author)} · {plain(note.about)}")
+                st.caption(f"{when(note.created_at)} · {plain(note.author)} · {plain(note.about)}")
                 st.markdown(plain(note.body))
                 if note.author_id == actor.id and st.button("Delete", key=f"delete_note_{note.id}"):
                     with user_errors():

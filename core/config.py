@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +56,8 @@ class Settings(BaseSettings):
 
     app_env: Literal["development", "production", "test"] = "development"
     log_level: str = "INFO"
-    public_base_url: str = "http://localhost:8501"
+    port: int = 8501  # PORT: where the server listens (run.py and Streamlit's server.port agree on it)
+    public_base_url: str = ""  # PUBLIC_BASE_URL; unset, http://localhost:<PORT>
 
     # Database
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'app.db'}"
@@ -166,6 +167,13 @@ class Settings(BaseSettings):
     lockout_minutes: int = 15
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 
+    @model_validator(mode="after")
+    def _public_base_url_follows_port(self) -> Settings:
+        """Invite and payment-return links must reach this server: with no PUBLIC_BASE_URL, use its own port."""
+        if not self.public_base_url:
+            self.public_base_url = f"http://localhost:{self.port}"
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _normalise_postgres_driver(cls, url: str) -> str:
@@ -182,6 +190,13 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def upload_transport_mb(self) -> int:
+        """What Streamlit accepts from a browser (server.maxUploadSize and the CV uploader's own cap), set by
+        MAX_UPLOAD_MB: twice it, so a file a little over the limit reaches the app and is refused with a sentence
+        saying how big it is and what the limit is, rather than with the uploader's own marker."""
+        return max(1, math.ceil(self.max_upload_mb * 2))
 
     def check_production_ready(self) -> None:
         """Refuse to run production with a guessable cookie key or a cheap password hash."""

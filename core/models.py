@@ -302,6 +302,7 @@ class Analysis(Base):
         # so its cost follows the cohort's size, not the whole table's (benchmarks/cohort_scale.py).
         Index("ix_analyses_user_created", "user_id", "created_at", "id", postgresql_include=["overall_score"]),
         Index("ix_analyses_user_overall", "user_id", "overall_score"),
+        Index("ix_analyses_same_question", "user_id", "cv_id", "job_text_hash"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -320,6 +321,7 @@ class Analysis(Base):
     provider: Mapped[str] = mapped_column(String(40), nullable=False, default="local")
     credits_charged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
+    job_text_hash: Mapped[str | None] = mapped_column(String(64))  # analyses.job_text_hash: "the same job"
     created_at: Mapped[datetime] = created_at_column()
 
 

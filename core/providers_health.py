@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from core.access import Actor, Role, require_role
 from core.accounts import sso
@@ -109,3 +111,57 @@ def check_all(ctx: AppContext, actor: Actor, sign_in: Sequence[sso.Provider] = (
             continue
         rows.extend(result if isinstance(result, list) else [result])
     return rows
+
+
+@dataclass(frozen=True)
+class HealthSummary:
+    """What the page may claim: only rows that were really asked count as answering."""
+
+    checked: int
+    answered: int
+    failing: list[str]
+    not_checked: list[str]
+
+    @property
+    def sentence(self) -> str:
+        skipped = (f" {len(self.not_checked)} not checked (off, or nothing to reach): {', '.join(self.not_checked)}."
+                   if self.not_checked else "")  # fmt: skip
+        if self.failing:
+            return (f"{self.answered} of {self.checked} checked backends answered. Not answering: "
+                    f"{', '.join(self.failing)}; features using them fall back or show a plain message."
+                    f"{skipped}")  # fmt: skip
+        if not self.checked:
+            return f"No backend was checked.{skipped}"
+        counted = "The one checked backend" if self.checked == 1 else f"All {self.checked} checked backends"
+        return f"{counted} answered.{skipped}"
+
+
+def summarise(rows: Sequence[ProviderStatus]) -> HealthSummary:
+    checked = [row for row in rows if row.reachable is not None]
+    return HealthSummary(
+        checked=len(checked),
+        answered=sum(1 for row in checked if row.reachable),
+        failing=[row.name for row in checked if not row.reachable],
+        not_checked=[row.name for row in rows if row.reachable is None],
+    )
+
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, "localhost" if host in LOOPBACK else host, parts.port or default_port
+
+
+def public_address_warning(settings: Settings, browser_url: str | None) -> str | None:
+    """Why invite and payment-return links may not open, or None: PUBLIC_BASE_URL names another address than
+    the one this browser reached the app at (loopback names count as one)."""
+    if not browser_url or _origin(settings.public_base_url) == _origin(browser_url):
+        return None
+    seen = urlsplit(browser_url)
+    return (f"Links this app sends (cohort invites, payment returns) start with {settings.public_base_url}, but "
+            f"you reached the app at {seen.scheme}://{seen.netloc}. If people use the address you are using, "
+            "set PUBLIC_BASE_URL to it and restart.")  # fmt: skip

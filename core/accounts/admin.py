@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from core import audit
@@ -21,7 +21,7 @@ from core.db import rows_affected, utcnow
 from core.errors import AppError, ErrorCode
 from core.input_limits import EMAIL_MAX, check_text
 from core.integrations import mail
-from core.models import AuditLog, CohortMember, User
+from core.models import Analysis, AuditLog, CohortMember, Interview, User
 
 SEARCH_LIMIT = 50
 AUDIT_LIMIT = 500
@@ -215,3 +215,33 @@ def outbox(ctx: AppContext, actor: Actor) -> list[mail.OutboxMessage]:
     """The mails written to the local outbox (no SMTP configured): they hold reset links, so admins only."""
     require_role(actor, Role.ADMIN)
     return mail.read_outbox(ctx.settings)
+
+
+# --- the admin's home ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminOverview:
+    users_by_role: dict[str, int]
+    locked: int  # locked by an admin, or for now after failed sign-ins
+    active_today: int
+    joined_today: int
+    analyses_today: int
+    interviews_today: int
+
+
+def overview(ctx: AppContext, actor: Actor) -> AdminOverview:
+    """Head counts for the admin's home; "today" is the UTC day so far."""
+    require_role(actor, Role.ADMIN)
+    now = utcnow()
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    with ctx.db.session() as session:
+        counts = session.execute(select(User.role, func.count()).group_by(User.role))
+        by_role = {str(role): int(n) for role, n in counts}
+        locked = session.scalar(select(func.count()).where(or_(User.disabled.is_(True), User.locked_until > now)))
+        active = session.scalar(select(func.count()).where(User.last_active_at >= today))
+        joined = session.scalar(select(func.count()).where(User.created_at >= today))
+        analyses = session.scalar(select(func.count(Analysis.id)).where(Analysis.created_at >= today))
+        interviews = session.scalar(select(func.count(Interview.id)).where(Interview.created_at >= today))
+    return AdminOverview({str(role): by_role.get(str(role), 0) for role in Role}, int(locked or 0),
+                         int(active or 0), int(joined or 0), int(analyses or 0), int(interviews or 0))  # fmt: skip

@@ -19,13 +19,13 @@ from sqlalchemy import bindparam, case, func, select, text
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import Actor, require_student_access
+from core.access import Actor, Role, require_role, require_student_access
 from core.coaching.cohorts import CohortInfo, cohort_info
 from core.context import AppContext
 from core.db import utcnow
 from core.engine.report import BREAKDOWN, json_path
 from core.errors import AppError, ErrorCode
-from core.models import Analysis, Cohort, CohortMember, Flashcard, InterviewResult, User, Wallet
+from core.models import CV, Analysis, Cohort, CohortMember, Flashcard, InterviewResult, User, Wallet
 from core.untrusted_text import csv_cell
 
 HISTOGRAM_BINS = tuple(range(0, 100, 10))  # 0-9, 10-19, ... 90-100
@@ -385,3 +385,75 @@ def student_overview(ctx: AppContext, actor: Actor, student_id: int) -> StudentO
             )
         )
         return StudentOverview(user.id, user.name, user.email, user.last_active_at, cohorts, int(due or 0))
+
+
+# --- the counselor's home: who needs attention across their cohorts ----------------------------------------
+
+INACTIVE_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Attention:
+    user_id: int
+    name: str
+    email: str
+    cohorts: list[str]
+    reasons: list[str]
+
+
+def _falling(session: Session, student_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per student whose latest score fell: (previous, latest) on the same CV and job (the same trend line)."""
+    query = (
+        select(Analysis.user_id, Analysis.cv_id, Analysis.job_id, Analysis.overall_score)
+        .where(Analysis.user_id.in_(student_ids), Analysis.cv_id.is_not(None))
+        .order_by(Analysis.user_id, Analysis.created_at, Analysis.id)
+    )
+    lines: dict[tuple[int, int | None, int | None], list[int]] = {}
+    latest: dict[int, tuple[int, int | None, int | None]] = {}
+    for user_id, cv_id, job_id, score in session.execute(query):
+        lines.setdefault((user_id, cv_id, job_id), []).append(score)
+        latest[user_id] = (user_id, cv_id, job_id)
+    falls = {}
+    for user_id, line in latest.items():
+        scores = lines[line]
+        if len(scores) > 1 and scores[-1] < scores[-2]:
+            falls[user_id] = (scores[-2], scores[-1])
+    return falls
+
+
+def needs_attention(ctx: AppContext, actor: Actor, *, inactive_days: int = INACTIVE_DAYS) -> list[Attention]:
+    """Students of the actor's cohorts (admins: all) who have no CV, have not been active for `inactive_days`,
+    or whose latest score fell against the one before it on the same CV and job; most reasons first."""
+    require_role(actor, Role.COUNSELOR, Role.ADMIN)
+    now = utcnow()
+    mine = select(CohortMember.cohort_id).where(CohortMember.user_id == actor.id,
+                                                 CohortMember.member_role == "counselor")  # fmt: skip
+    members = select(CohortMember.user_id, Cohort.name).join(Cohort, Cohort.id == CohortMember.cohort_id).where(
+        CohortMember.member_role == "student")  # fmt: skip
+    if not actor.is_admin:
+        members = members.where(CohortMember.cohort_id.in_(mine))
+    with ctx.db.session() as session:
+        cohorts_of: dict[int, list[str]] = {}
+        for user_id, cohort in session.execute(members):
+            cohorts_of.setdefault(user_id, []).append(cohort)
+        ids = list(cohorts_of)
+        if not ids:
+            return []
+        people = session.execute(select(User.id, User.name, User.email, User.last_active_at).where(User.id.in_(ids)))
+        with_cv = set(session.scalars(select(CV.user_id).where(CV.user_id.in_(ids)).distinct()))
+        falls = _falling(session, ids)
+        found = []
+        for user_id, name, email, last_active in people:
+            reasons = []
+            if user_id not in with_cv:
+                reasons.append("no CV yet")
+            if last_active is None:
+                reasons.append("never active")
+            elif (idle := (now - last_active).days) >= inactive_days:
+                reasons.append(f"inactive for {idle} days")
+            if user_id in falls:
+                before, after = falls[user_id]
+                reasons.append(f"score fell from {before} to {after}")
+            if reasons:
+                found.append(Attention(user_id, name, email, sorted(cohorts_of[user_id]), reasons))
+    return sorted(found, key=lambda a: (-len(a.reasons), a.name.lower()))

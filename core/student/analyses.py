@@ -9,6 +9,7 @@ block says which provider wrote which part and why the built-in wording was used
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from core.engine.documents import parse_job
 from core.engine.matching import report_for_job
 from core.engine.report import BREAKDOWN, Card, Insights, Meta, Report, load_report
 from core.errors import AppError, ErrorCode
-from core.models import CV, Analysis
+from core.models import CV, Analysis, Transaction
 from core.student import deck, jobs
 
 log = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def run_analysis(
     """Charge, analyse, word, store; the charge is refunded if no report could be stored."""
     inputs = _inputs(ctx, actor, cv_id, job_id, pasted_text, title)
     price = ctx.settings.price_cv_analysis
-    reason = f"CV analysis: {inputs.job_title or 'pasted job'}"[:300]
+    reason = f"CV analysis: {inputs.job_title or 'pasted job'}"[:300]  # named after the report's title once known
     return ledger.run_paid(
         ctx, actor, price, reason, lambda paid: _analyse_and_store(ctx, actor, inputs, paid), ref_type="analysis"
     )
@@ -184,8 +185,13 @@ def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Cha
             job_title=job_title[:200], overall_score=report.ats_score.overall_score,
             **report.ats_score.breakdown.model_dump(include=set(BREAKDOWN)),
             report=_validated(report), provider=provider, credits_charged=paid.amount, charge_id=paid.id,
+            job_text_hash=job_text_hash(inputs.job_text),
         )  # fmt: skip
         session.add(row)
+        if paid.id is not None and not inputs.job_title:  # a pasted JD without a title: the ledger line names the
+            charged = session.get(Transaction, paid.id)  # title the report found, not "pasted job"
+            if charged is not None:
+                charged.reason = f"CV analysis: {job_title}"[:300]
         session.flush()
         meta.flashcards_added = deck.add_generated(
             session, actor.id, [card.model_dump() for card in report.flashcards], analysis_id=row.id, job_id=job_id,
@@ -254,6 +260,31 @@ def list_analyses(ctx: AppContext, actor: Actor, student_id: int | None = None) 
     with ctx.db.session() as session:
         require_student_access(session, actor, owner, purpose="analyses")
         return [_summary(row) for row in session.scalars(query)]
+
+
+def job_text_hash(text: str) -> str:
+    """What makes two job descriptions "the same": their words, whatever the spacing or line breaks."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def same_question(ctx: AppContext, actor: Actor, cv_id: int, job_text: str) -> AnalysisSummary | None:
+    """The actor's latest report on this CV version and this job text, if any.
+
+    The scores are deterministic, so running it again would cost a credit for the same answer: pages offer to
+    reopen this one for free instead.
+    """
+    if not job_text.strip():
+        return None
+    query = (
+        select(Analysis)
+        .options(defer(Analysis.report))
+        .where(Analysis.user_id == actor.id, Analysis.cv_id == cv_id, Analysis.job_text_hash == job_text_hash(job_text))
+        .order_by(Analysis.created_at.desc(), Analysis.id.desc())
+        .limit(1)
+    )
+    with ctx.db.session() as session:
+        row = session.scalar(query)
+        return _summary(row) if row is not None else None
 
 
 def get_analysis(ctx: AppContext, actor: Actor, analysis_id: int) -> AnalysisRecord:

@@ -27,6 +27,23 @@ class ScorePoint:
     job_title: str
     overall: int
     breakdown: dict[str, int]
+    cv_id: int | None = None  # None: the CV was deleted since
+    cv_filename: str = ""
+    job_id: int | None = None
+
+    @property
+    def cv_label(self) -> str:
+        return f"{self.cv_filename} (deleted)" if self.cv_id is None else self.cv_filename
+
+    @property
+    def line(self) -> tuple[object, object]:
+        """Which trend line the point belongs to: one CV version against one job. A score only compares with
+        scores of the same CV on the same job; another CV is another line, not a rise or a fall."""
+        return (self.job_id or self.job_title, self.cv_id or self.cv_filename)
+
+    @property
+    def line_label(self) -> str:
+        return f"{self.job_title} · {self.cv_label}"
 
 
 @dataclass(frozen=True)
@@ -54,10 +71,11 @@ class Summary:
 
 
 def score_history(ctx: AppContext, actor: Actor, student_id: int, limit: int = 1000) -> list[ScorePoint]:
-    """Overall and breakdown scores of every analysis, oldest first (one line per job on the chart)."""
+    """Overall and breakdown scores of every analysis, oldest first (one line per CV version and job)."""
     columns = [getattr(Analysis, name) for name in BREAKDOWN]
     query = (
-        select(Analysis.id, Analysis.created_at, Analysis.job_title, Analysis.overall_score, *columns)
+        select(Analysis.id, Analysis.created_at, Analysis.job_title, Analysis.overall_score, Analysis.cv_id,
+               Analysis.cv_filename, Analysis.job_id, *columns)
         .where(Analysis.user_id == student_id)
         .order_by(Analysis.created_at.desc(), Analysis.id.desc())
         .limit(limit)
@@ -66,7 +84,8 @@ def score_history(ctx: AppContext, actor: Actor, student_id: int, limit: int = 1
         require_student_access(session, actor, student_id, purpose="progress")
         rows = session.execute(query).all()
     return [
-        ScorePoint(row[0], row[1], row[2] or "Untitled job", row[3], dict(zip(BREAKDOWN, row[4:], strict=True)))
+        ScorePoint(row[0], row[1], row[2] or "Untitled job", row[3], dict(zip(BREAKDOWN, row[7:], strict=True)),
+                   cv_id=row[4], cv_filename=row[5] or "CV", job_id=row[6])
         for row in reversed(rows)
     ]
 

@@ -21,6 +21,21 @@ def show_error(error: AppError) -> None:
                      icon=":material/account_balance_wallet:")
 
 
+REFUSALS = (ErrorCode.NOT_FOUND, ErrorCode.PERMISSION_DENIED)
+
+
+@contextmanager
+def not_found_or_not_yours(what: str) -> Iterator[None]:
+    """Inside `user_errors()`: a missing and a forbidden target read the same ("`what` was not found or is not
+    yours"), so a guessed or shared link never tells whether someone else's record exists."""
+    try:
+        yield
+    except AppError as error:
+        if error.code not in REFUSALS:
+            raise
+        raise AppError(error.code, f"{what} was not found or is not yours.") from error
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Wrap an action: show AppErrors plainly; log unexpected errors and show a reference, never a traceback."""

@@ -17,6 +17,7 @@ from core.student import report_export
 from core.student.analyses import AnalysisRecord, provider_label
 from core.student.report_export import score_colour
 from core.ui.charts import PLOT_CONFIG
+from core.ui.clock import when
 from core.ui.text import plain
 
 CHART_HEIGHT = 260
@@ -85,7 +86,7 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
 
     st.subheader(plain(record.job_title))
     st.caption(
-        f"CV: {plain(record.cv_label)} · {record.created_at:%d %b %Y %H:%M} UTC · "
+        f"CV: {plain(record.cv_label)} · {when(record.created_at)} · "
         f"wording by {provider_label(record.provider)}"
     )
     for note in meta.notes:

@@ -23,6 +23,11 @@ def mirror_secrets_into_env() -> None:
             os.environ.setdefault(key.upper(), str(value))
 
 
+def mirror_server_port_into_env() -> None:
+    """PORT is the port Streamlit serves on (however it was started), so PUBLIC_BASE_URL's default follows it."""
+    os.environ["PORT"] = str(st.get_option("server.port"))
+
+
 @st.cache_resource(show_spinner=False)
 def _context(settings_json: str) -> AppContext:
     """One context (and so one engine) per process and configuration; migrated on first use."""

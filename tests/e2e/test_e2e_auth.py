@@ -70,7 +70,8 @@ def test_student_cannot_reach_a_counselor_page_by_url(app, new_user):
     expect(app.nav().get_by_text("Coach", exact=True)).to_have_count(0)
 
     app.open("/cohorts")  # a new session: still signed in through the cookie, but the page is not theirs
-    signed_in_as(app, student.name)
+    expect(app.heading()).to_have_text("Not found")
+    expect(app.alerts()).to_contain_text("This page was not found or is not yours.")
     expect(app.page.get_by_role("heading", name="Cohorts")).to_have_count(0)
 
 

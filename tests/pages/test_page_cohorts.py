@@ -110,7 +110,16 @@ def test_counselor_of_other_cohort_cannot_open_student(open_app, demo_data):
     at.query_params["student"] = str(d["cs"][0].id)
     at.switch_page("app_pages/student.py").run()
     assert not at.exception
-    assert "We could not find that." in [e.value for e in at.error]  # the same answer as for a missing id
+    assert "This student was not found or is not yours." in [e.value for e in at.error]
+    assert not at.header
+
+
+def test_a_missing_student_reads_the_same_as_someone_elses(open_app, demo_data):
+    at = open_app(demo_data["admin"])
+    at.query_params["student"] = "999999"
+    at.switch_page("app_pages/student.py").run()
+    assert not at.exception
+    assert "This student was not found or is not yours." in [e.value for e in at.error]
     assert not at.header
 
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from core.access import Role
 from core.student import cvs
 from tests.conftest import CORPUS
-from tests.pages.shown import shown, texts
+from tests.pages.shown import texts
 
 PAGE = "app_pages/cvs.py"
 RESUMES = CORPUS / "resumes"
@@ -62,11 +62,29 @@ def test_refused_file_shows_its_message_in_plain_words(open_app, make_user, app_
     student = make_user()
     at = upload(open_app(student, page=PAGE), name, data)
     assert not at.exception
-    assert any(message in error for error in texts(at, "error")), texts(at, "error")
-    assert shown(at.status[0].proto.label) == f"We could not add {name}"
+    assert any(f"We could not add {name}. {message}" in error for error in texts(at, "error")), texts(at, "error")
+    assert not at.status and not at.expander  # in the open, not folded into a box
     at.run()  # a rerun keeps the message without reading the file again
     assert any(message in error for error in texts(at, "error"))
     assert cvs.list_cvs(app_env, student) == []
+
+
+def test_over_the_limit_shows_the_reason_at_once_and_the_next_file_clears_it(open_app, make_user, app_env) -> None:
+    student = make_user()
+    at = open_app(student, page=PAGE)
+    uploader = at.get("file_uploader")[0]
+    assert "up to 5 MB" in uploader.proto.label
+    assert uploader.proto.max_upload_size_mb == app_env.settings.upload_transport_mb == 10  # reaches us, up to 10
+    big = b"%PDF-1.4\n" + b"0" * int(6.3 * 1024 * 1024)
+    at = upload(at, "big.pdf", big, "application/pdf")
+    assert not at.exception
+    assert texts(at, "error") == ["We could not add big.pdf. This file is 6.3 MB; the limit is 5 MB."]
+    assert not at.status and not at.expander
+
+    at = upload(at, "07_carla_mendes.txt")  # the next file: the old reason is gone
+    assert not at.exception
+    assert texts(at, "error") == []
+    assert "Added 07_carla_mendes.txt." in texts(at, "success")
 
 
 def test_make_default_and_delete_with_confirmation(open_app, make_user, app_env) -> None:

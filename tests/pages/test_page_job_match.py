@@ -102,6 +102,43 @@ def test_full_flow_pasted_job_report_downloads_and_free_reopen(open_app, make_us
     assert ledger.balance(app_env, student) == 9
 
 
+def ledger_lines(ctx, actor) -> list[tuple[int, str]]:
+    return [(line.amount, line.reason) for line in ledger.ledger(ctx, actor)]
+
+
+def test_same_cv_and_job_reopen_the_report_without_a_charge(open_app, make_user, app_env) -> None:
+    student = make_user()
+    upload(app_env, student)
+    at = paste_and_run(open_app(student, page=PAGE), JD_TEXT, "Data Analyst")
+    [first] = analyses.list_analyses(app_env, student)
+    lines = ledger_lines(app_env, student)
+    assert ledger.balance(app_env, student) == 9
+
+    # The same CV and the same words (spacing aside), in a new visit: no "Run match", a free reopen instead.
+    at = open_app(student, page=PAGE)
+    at.get("button_group")[0].set_value("Paste a job").run()
+    at.text_area(key="jm_text").input("  " + JD_TEXT.replace("\n", "\n\n") + "\n").run()
+    assert not any(b.label == "Run match" for b in at.button)
+    caption = next(c for c in texts(at, "caption") if "You matched this CV against this job" in c)
+    assert f"({first.overall_score} / 100). Opening that report is free; a new run costs 1 credit" in caption
+    at.button(key="jm_reopen").click().run()
+    assert not at.exception
+    assert at.subheader[0].value == "Data Analyst"
+    assert ledger_lines(app_env, student) == lines and ledger.balance(app_env, student) == 9
+    assert analysis_rows(app_env) == 1
+
+    # Asked for explicitly, a fresh run is charged and says so.
+    again = next(b for b in at.button if b.label == "Run again anyway (1 credit)")
+    again.click().run()
+    assert not at.exception
+    assert any("1 credit(s) used" in s for s in texts(at, "success"))
+    assert ledger.balance(app_env, student) == 8 and analysis_rows(app_env) == 2
+
+    # Another job text is another question: the ordinary button again.
+    at.text_area(key="jm_text").input(JD_TEXT + "\nAlso: Power BI.").run()
+    assert run_button(at) is not None
+
+
 def assert_scores_explained_in_words(at: AppTest, record: analyses.AnalysisRecord) -> None:
     """ "Why these scores": a sentence and a table per sub-score, no JSON; the export says the same."""
     assert not at.get("json")

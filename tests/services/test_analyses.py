@@ -248,3 +248,32 @@ def test_only_owner_their_counselor_and_admins_read_reports(ctx, make_user) -> N
     with pytest.raises(AppError) as caught:
         analyses.run_analysis(ctx, other, record.cv_id, pasted_text=JD_TEXT)
     assert caught.value.code == ErrorCode.NOT_FOUND
+
+
+# --- the same question ---------------------------------------------------------------------------------------
+
+
+def test_same_question_is_this_cv_and_these_words_of_this_student_only(ctx, make_user) -> None:
+    student, other = make_user(), make_user()
+    cv = upload(ctx, student)
+    assert analyses.same_question(ctx, student, cv.id, JD_TEXT) is None
+    record = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT, title="Data Analyst")
+    respaced = "\n  " + JD_TEXT.replace(" ", "  ").replace("\n", "\r\n")
+    found = analyses.same_question(ctx, student, cv.id, respaced)
+    assert found is not None and found.id == record.id
+    assert analyses.same_question(ctx, student, cv.id, JD_TEXT + " Also Power BI.") is None
+    assert analyses.same_question(ctx, student, cv.id, "   ") is None
+    assert analyses.same_question(ctx, other, cv.id, JD_TEXT) is None  # never someone else's report
+    newer = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT, title="Data Analyst")
+    assert analyses.same_question(ctx, student, cv.id, JD_TEXT).id == newer.id  # the latest one
+
+
+def test_ledger_line_is_named_after_the_job_title(ctx, make_user) -> None:
+    student = make_user()
+    cv = upload(ctx, student)
+    untitled = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT)  # pasted, no title typed
+    titled = analyses.run_analysis(ctx, student, cv.id, pasted_text=JD_TEXT + " SQL.", title="Junior Analyst")
+    reasons = [line.reason for line in ledger.ledger(ctx, student, kinds=["charge"])]
+    assert untitled.job_title not in ("", "Pasted job")
+    assert reasons == ["CV analysis: Junior Analyst", f"CV analysis: {untitled.job_title}"]
+    assert titled.job_title == "Junior Analyst"

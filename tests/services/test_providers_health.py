@@ -6,6 +6,7 @@ import pytest
 
 from core import providers_health
 from core.access import Role
+from core.config import Settings
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
 from tests.fakes.mistral_server import FakeMistral
@@ -72,7 +73,9 @@ def test_admin_page_lists_backends(open_app, make_user) -> None:
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Backend"]) == ["local", "mistral-ocr", "local", "tavus", "demo"]
-    assert "Every active backend answered." in [s.value for s in at.success]
+    assert [s.value for s in at.success] == [
+        "The one checked backend answered. 4 not checked (off, or nothing to reach): local, mistral-ocr, tavus, demo."
+    ]
     at.button(key="providers_refresh").click().run()
     assert not at.exception and len(at.dataframe) == 1
 
@@ -106,3 +109,38 @@ def test_students_cannot_open_the_providers_page(open_app, make_user) -> None:
     at = open_app(make_user())
     with pytest.raises(ValueError, match="Could not find"):
         at.switch_page(PAGE)
+
+
+# --- public address ---------------------------------------------------------------------------------------------
+
+
+def test_public_base_url_follows_port_unless_set(monkeypatch):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("PORT", "9123")
+    assert Settings().public_base_url == "http://localhost:9123"
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://prep.example.edu")
+    assert Settings().public_base_url == "https://prep.example.edu"
+
+
+def test_public_address_warning_compares_origins_only(settings):
+    public_address_warning = providers_health.public_address_warning
+    local = settings.model_copy(update={"public_base_url": "http://localhost:8600"})
+    assert public_address_warning(local, "http://127.0.0.1:8600/cohorts") is None  # loopback names are one
+    assert public_address_warning(local, None) is None  # no browser address known
+    assert "http://127.0.0.1:8700" in (public_address_warning(local, "http://127.0.0.1:8700/") or "")
+    public = settings.model_copy(update={"public_base_url": "https://prep.example.edu/"})
+    assert public_address_warning(public, "https://prep.example.edu:443/admin_providers") is None
+    assert public_address_warning(public, "http://prep.example.edu/admin_providers") is not None
+
+
+def test_summary_counts_only_what_was_checked():
+    from core.ai.health import ProviderStatus
+
+    rows = [ProviderStatus("local", "ai", True, None, ""), ProviderStatus("local", "storage", True, True, ""),
+            ProviderStatus("tavus", "video", False, None, ""), ProviderStatus("razorpay", "payments", True, False, "")]
+    summary = providers_health.summarise(rows)
+    assert (summary.checked, summary.answered, summary.failing) == (2, 1, ["razorpay"])
+    assert summary.sentence.startswith("1 of 2 checked backends answered. Not answering: razorpay;")
+    assert summary.sentence.endswith("2 not checked (off, or nothing to reach): local, tavus.")
+    nothing = providers_health.summarise([rows[0], rows[2]])
+    assert nothing.sentence == "No backend was checked. 2 not checked (off, or nothing to reach): local, tavus."
