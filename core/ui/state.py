@@ -28,7 +28,13 @@ def mirror_server_port_into_env() -> None:
     os.environ["PORT"] = str(st.get_option("server.port"))
 
 
-@st.cache_resource(show_spinner=False)
+def _release(ctx: AppContext) -> None:
+    ctx.db.dispose()
+
+
+# A server has one configuration; more arise only where settings change within a process (tests), and an evicted
+# context closes its pooled connections rather than holding them until the process ends.
+@st.cache_resource(show_spinner=False, max_entries=4, on_release=_release)
 def _context(settings_json: str) -> AppContext:
     """One context (and so one engine) per process and configuration; migrated on first use."""
     ctx = AppContext(Settings.model_validate_json(settings_json))

@@ -3,6 +3,8 @@ sidebar, and no page scrolls sideways or shows an error; a student reviews a fla
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -44,7 +46,7 @@ def test_student_on_a_phone_uses_every_page_and_reviews_a_card(new_tab, new_user
     app.go_to("Flashcards")
     due = len(deck.due_cards(e2e_ctx, student))
     app.click("Show answer")
-    app.click("Easy")
+    app.act(app.page.get_by_role("button", name=re.compile(r"^Easy · ")).filter(visible=True).click)  # "Easy · 3 d"
     expect(app.metric("Due now")).to_have_text(str(due - 1))
 
 
