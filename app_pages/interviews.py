@@ -150,13 +150,29 @@ def practice_view(record: InterviewRecord) -> None:
     else:
         question_panel(record, question, cursor_key)
     left, right = st.columns(2)
+    confirm_key = f"iv_confirm_finish_{record.id}"
+    unanswered = total - len(record.answers)
     if left.button("Finish and see results", key="iv_finish", type="primary", disabled=record.answered == 0,
                    icon=":material/flag:"):  # fmt: skip
-        with user_errors():
-            finished = interviews.finish(ctx, actor, record.id)
-            flash(f"Interview complete: {finished.overall} / 100 overall.")
-            st.rerun()
+        if unanswered:
+            state[confirm_key] = True
+        else:
+            finish(record)
     right.button("Leave and resume later", key="iv_leave", on_click=close_interview, icon=":material/pause:")
+    if unanswered and state.get(confirm_key):
+        st.warning(f"{unanswered} of {total} questions have no answer yet; they count as zero. Finish anyway?",
+                   icon=":material/help:")  # fmt: skip
+        yes, no = st.columns(2)
+        if yes.button("Finish anyway", key="iv_finish_yes", type="primary"):
+            finish(record)
+        no.button("Keep answering", key="iv_finish_no", on_click=state.pop, args=(confirm_key, None))
+
+
+def finish(record: InterviewRecord) -> None:
+    with user_errors():
+        finished = interviews.finish(ctx, actor, record.id)
+        flash(f"Interview complete: {finished.overall} / 100 overall.")
+        st.rerun()
 
 
 def question_panel(record: InterviewRecord, question: dict, cursor_key: str) -> None:
@@ -191,10 +207,21 @@ def question_panel(record: InterviewRecord, question: dict, cursor_key: str) -> 
                      key=text_key, height=200,
                      placeholder="Situation, task, what you did, and the result (with a number).")  # fmt: skip
         submit, skip = st.columns(2)
+        empty_key = f"iv_confirm_empty_{record.id}_{question['id']}"
         if submit.button("Submit answer", key=f"iv_submit_{question['id']}", type="primary", icon=":material/send:"):
-            submit_answer(record, question, state.get(text_key, ""), recording if heard else None, retry_key, heard)
+            if state.get(text_key, "").strip():
+                submit_answer(record, question, state[text_key], recording if heard else None, retry_key, heard)
+            else:
+                state[empty_key] = True
         if skip.button("Skip question", key=f"iv_skip_{question['id']}", icon=":material/skip_next:"):
             submit_answer(record, question, "", None, retry_key, None)
+        if state.get(empty_key) and not state.get(text_key, "").strip():
+            st.warning("Your answer is empty. Skip this question? A skipped question counts as zero.",
+                       icon=":material/help:")  # fmt: skip
+            yes, no = st.columns(2)
+            if yes.button("Yes, skip it", key=f"iv_empty_yes_{question['id']}"):
+                submit_answer(record, question, "", None, retry_key, None)
+            no.button("Keep writing", key=f"iv_empty_no_{question['id']}", on_click=state.pop, args=(empty_key, None))
 
 
 def listen(record: InterviewRecord, question: dict, recording, text_key: str) -> Transcript | None:

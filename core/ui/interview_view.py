@@ -40,6 +40,10 @@ def spoken_length(seconds: float) -> str:
     return f"{whole // 60} min {whole % 60:02d} s" if whole >= 60 else f"{whole} s"
 
 
+# Material icons, not emoji: they render on a machine without an emoji font.
+STAR_MARKS = {True: ":green[:material/check_circle:]", False: ":red[:material/cancel:]"}
+
+
 def _counted(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{plain(w)} ×{n}" for w, n in counts.items()) or "none"
 
@@ -91,7 +95,7 @@ def render_feedback(entry: Mapping[str, Any]) -> None:
     low, high = LENGTH_RANGE[evaluation["kind"]]
     fillers = evaluation["filler_words"]
     checks = [
-        "**STAR:** " + " · ".join(f"{'✅' if star[p] else '❌'} {p}" for p in STAR_PARTS),
+        "**STAR:** " + " · ".join(f"{STAR_MARKS[bool(star[p])]} {p}" for p in STAR_PARTS),
         "**Specifics:** "
         + (", ".join(map(plain, evaluation["specifics"][:6])) or "none: add numbers, timeframes, outcomes"),
         "**Job keywords:** " + (_keyword_badges(evaluation) or "none expected"),

@@ -86,7 +86,8 @@ def test_practice_interview_in_the_page_leave_resume_finish_and_progress(open_ap
     at = answer_current(at, record, strong_answer(record.questions[0]))
     assert not at.exception
     markdown = " ".join(texts(at, "markdown"))
-    assert "Answer score:" in markdown and "**STAR:** ✅ situation" in markdown and "**Filler words:**" in markdown
+    assert "Answer score:" in markdown and "**Filler words:**" in markdown
+    assert "**STAR:** :green[:material/check_circle:] situation" in markdown  # an icon, not an emoji
     assert "**Length:**" in markdown and "**Specifics:**" in markdown and "**Job keywords:**" in markdown
     at.button(key=f"iv_next_{record.questions[0]['id']}").click().run()
 
@@ -132,6 +133,30 @@ def test_practice_interview_in_the_page_leave_resume_finish_and_progress(open_ap
     specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
     [chart] = [spec for spec in specs if spec["layout"]["title"]["text"] == "Interview scores"]
     assert {trace["name"]: trace["y"] for trace in chart["data"]}["Overall"] == [done.result["overall"]]
+
+
+def test_empty_submit_and_early_finish_ask_first(open_app, app_env, student, job):
+    at = start(open_app(student, page=PAGE), job.id, "practice")
+    [summary] = interviews.list_interviews(app_env, student)
+    record = interviews.get_interview(app_env, student, summary.id)
+    first = record.next_question
+    at.button(key=f"iv_submit_{first['id']}").click().run()  # nothing typed
+    assert any("Your answer is empty. Skip this question?" in w for w in texts(at, "warning"))
+    assert interviews.get_interview(app_env, student, record.id).answers == []  # nothing stored yet
+    at.button(key=f"iv_empty_no_{first['id']}").click().run()
+    assert not at.warning
+    at = answer_current(at, record, strong_answer(first))
+
+    at.button(key="iv_finish").click().run()  # 1 of 5+ answered
+    total = len(record.questions)
+    assert f"{total - 1} of {total} questions have no answer yet; they count as zero. Finish anyway?" in texts(
+        at, "warning"
+    )
+    assert interviews.get_interview(app_env, student, record.id).status != "completed"
+    at.button(key="iv_finish_yes").click().run()
+    assert not at.exception
+    assert interviews.get_interview(app_env, student, record.id).status == "completed"
+    assert ledger.balance(app_env, student) == 8  # one practice interview, charged once
 
 
 def test_video_interview_in_the_page_against_fake_tavus(open_app, app_env, student, job, tavus):
