@@ -20,6 +20,7 @@ from streamlit_authenticator.utilities import LoginError
 from core import access
 from core.access import Actor
 from core.accounts import users
+from core.config import Settings
 from core.context import AppContext
 from core.errors import AppError
 from core.models import User
@@ -28,6 +29,7 @@ from core.ui.feedback import user_errors
 from core.ui.state import SESSION_KEY, get_ctx, hold_session
 
 LOGIN_ERROR_KEY = "login_error"
+FAILED_KEY = "failed_sign_ins"  # e-mail -> refused attempts in this browser session
 STAUTH_KEYS = {"authentication_status", "username", "name", "email", "roles", "logout", "init"}
 # Widget key of streamlit-authenticator's cookie-writing component; its value turns True once the browser wrote it.
 # Widget state vanishes on a run that does not draw the widget, so the fact is copied to a key of our own.
@@ -67,6 +69,22 @@ def _entry(user: User) -> dict[str, Any]:
             "roles": [user.role]}
 
 
+def attempts_left(settings: Settings, email: str) -> str:
+    """From the second failure on, how many tries this browser has left for the e-mail before the lockout.
+
+    Counted in the session, not read from the account, so it reads the same whether or not the e-mail has an
+    account (the refusal itself must not tell); attempts made elsewhere are not in it.
+    """
+    failed = st.session_state.setdefault(FAILED_KEY, {})
+    failed[email] = failed.get(email, 0) + 1
+    left = settings.lockout_max_attempts - failed[email]
+    if failed[email] < 2 or left < 0:
+        return ""
+    if left == 0:
+        return f" If this e-mail has an account, it is now locked for {settings.lockout_minutes} minutes."
+    return f" {left} attempt{'s' if left > 1 else ''} left before a {settings.lockout_minutes}-minute lockout."
+
+
 def authenticator() -> stauth.Authenticate:
     """A fresh authenticator per run (cheap: it holds no users until one is looked up)."""
     ctx = get_ctx()
@@ -86,9 +104,10 @@ def authenticator() -> stauth.Authenticate:
         try:
             actor = users.authenticate(ctx, email, password)
         except AppError as error:
-            st.session_state[LOGIN_ERROR_KEY] = error.message
+            st.session_state[LOGIN_ERROR_KEY] = error.message + attempts_left(settings, email)
             return False
         st.session_state.pop(LOGIN_ERROR_KEY, None)
+        st.session_state.pop(FAILED_KEY, None)
         hold_session(actor)
         return True
 

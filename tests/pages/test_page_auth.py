@@ -46,12 +46,23 @@ def test_wrong_password_then_lockout(open_app, make_user):
     at = open_app()
     refusal = ("Email or password is incorrect, or the account is locked for 15 minutes after 5 failed sign-in "
                "attempts in a row.")  # fmt: skip
-    for _ in range(5):
+    after = ["", " 3 attempts left before a 15-minute lockout.", " 2 attempts left before a 15-minute lockout.",
+             " 1 attempt left before a 15-minute lockout.",
+             " If this e-mail has an account, it is now locked for 15 minutes."]  # fmt: skip
+    for tail in after:
         submit_sign_in(at, "lock@example.com", "Wrong-password-1")
-        assert errors(at) == [refusal]
+        assert errors(at) == [refusal + tail]
     submit_sign_in(at, "lock@example.com", PASSWORD)  # locked now: the same sentence, even for the right password
     assert errors(at) == [refusal]
     assert [t.value for t in at.title] == ["InterviewPrep"]
+
+
+def test_unknown_email_counts_down_the_same_way(open_app):
+    """The countdown is this browser's own count, so it cannot tell which e-mails have accounts."""
+    at = open_app()
+    for _ in range(2):
+        submit_sign_in(at, "nobody@example.com", "Wrong-password-1")
+    assert errors(at)[0].endswith(" 3 attempts left before a 15-minute lockout.")
 
 
 def test_register_signs_the_new_student_in(open_app, app_env):
