@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.accounts import admin
 from core.integrations import mail
+from core.ui.clock import when
 from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 from core.ui.text import plain
@@ -25,5 +26,5 @@ with user_errors():
 if not messages:
     st.info("Nothing has been sent yet.", icon=":material/inbox:")
 for message in messages:
-    with st.expander(plain(f"{message.sent_at:%d %b %Y %H:%M} UTC · {message.to} · {message.subject}")):
+    with st.expander(plain(f"{when(message.sent_at)} · {message.to} · {message.subject}")):
         st.text(message.body)

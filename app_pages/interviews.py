@@ -24,6 +24,7 @@ from core.student.interviews import (
     Transcript,
 )
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
+from core.ui.clock import when
 from core.ui.feedback import user_errors
 from core.ui.interview_view import (
     MODE_LABELS,
@@ -321,7 +322,7 @@ def auto_poll(record: InterviewRecord) -> None:
 
 def interview_view(record: InterviewRecord) -> None:
     st.subheader(f"{MODE_LABELS[record.mode]} interview: {plain(record.job_title)}")
-    st.caption(f"CV: {plain(record.cv_filename)} · started {record.created_at:%d %b %Y %H:%M} UTC · "
+    st.caption(f"CV: {plain(record.cv_filename)} · started {when(record.created_at)} · "
                f"{status_label(record.status)}")  # fmt: skip
     if record.status in OPEN and record.mode == PRACTICE:
         practice_view(record)
@@ -360,7 +361,7 @@ if history:
     for item in history:
         history_row(
             f"**{plain(item.job_title)}** · {MODE_LABELS[item.mode]}  \n{plain(item.cv_filename)} · "
-            f"{item.created_at:%d %b %Y %H:%M} UTC · {status_label(item.status)}",
+            f"{when(item.created_at)} · {status_label(item.status)}",
             "Overall", "–" if item.overall is None else item.overall,
             button="Resume" if item.status in OPEN else "Open", key=f"iv_open_{item.id}",
             on_click=open_interview, args=(item.id,), disabled=item.id == open_id,
