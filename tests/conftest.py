@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,14 +53,23 @@ def postgres_url() -> Iterator[str]:
             pytest.fail(message)
         pytest.skip(message)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"ip_test_{worker}_{uuid.uuid4().hex[:8]}"
+    with throwaway_postgres(f"ip_test_{worker}") as url:
+        yield url
+
+
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty, uniquely named PostgreSQL database, dropped (connections and all) afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _migrated(url: str) -> Database:

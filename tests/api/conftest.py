@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
 
 from core.access import Actor, Role
 from core.accounts import tokens, users
 from core.config import Settings
 from core.context import AppContext
-from tests.conftest import CORPUS, PG_ADMIN_URL
+from tests.conftest import CORPUS, throwaway_postgres
 from tests.e2e.harness import AppServer, cli, throwaway_env
 from tests.fakes.razorpay_server import FakeRazorpay
 
@@ -29,14 +28,8 @@ JD = (CORPUS / "jds" / "05_data_analyst.txt").read_text()
 @pytest.fixture(scope="module")
 def api_database(postgres_url: str) -> Iterator[str]:
     """A PostgreSQL database of this module's own (the shared test database is emptied between tests)."""
-    name = f"ip_api_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("ip_api") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,7 +20,7 @@ from core.config import PROJECT_ROOT, get_settings
 from core.errors import AppError, ErrorCode
 from core.models import User
 from core.student import progress
-from tests.conftest import PASSWORD, PG_ADMIN_URL
+from tests.conftest import PASSWORD, throwaway_postgres
 
 
 @pytest.fixture
@@ -55,14 +54,8 @@ def test_seed_demo_in_production_exits_2_with_a_json_error(production_cli, capsy
 @pytest.fixture
 def fresh_postgres_url(postgres_url: str) -> Iterator[str]:
     """An empty, uniquely named database (not the session's migrated one), dropped afterwards."""
-    name = f"ip_migrate_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with throwaway_postgres("ip_migrate") as url:
+        yield url
 
 
 def test_three_concurrent_first_migrations_on_postgresql_all_succeed(fresh_postgres_url: str, tmp_path):
