@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -46,8 +47,17 @@ READ_ONLY = "interviewprep_read_only"  # execution option of the engine behind D
 
 def _sqlite_begin(conn: Connection) -> None:
     """Take the write lock at BEGIN so concurrent read-then-write transactions queue up instead of failing
-    with "database is locked" when they upgrade to writing; read-only transactions need no lock (WAL)."""
-    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+    with "database is locked" when they upgrade to writing; read-only transactions need no lock (WAL), and
+    `query_only` makes a write slipped into one fail at once instead of racing for the lock."""
+    read_only = bool(conn.get_execution_options().get(READ_ONLY))
+    conn.exec_driver_sql(f"PRAGMA query_only={int(read_only)}")
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _postgres_begin(conn: Connection) -> None:
+    """A read-only transaction is declared so: PostgreSQL refuses a write slipped into it."""
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
@@ -69,15 +79,22 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "begin", _postgres_begin)
+    return engine
 
 
 class Database:
-    """Owns the engine; every service opens its own short transaction through `session()`."""
+    """Owns the engine; every service opens its own short transaction through `session()`, or through
+    `read()` when it only reads."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        # SQLite has one writer at a time. Its own wait for the lock polls with sleeps of up to 100 ms, which
+        # under a crowd lets some writers starve for seconds; this process's writers queue on a lock instead
+        # and wake the moment it is free (other processes still meet SQLite's busy timeout).
+        self._writers: threading.RLock | None = None if self.is_postgres else threading.RLock()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._readers = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
@@ -87,13 +104,16 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
-        with self._sessions() as session, session.begin():
+        """A transaction that may write: committed when the block ends, rolled back if it raises."""
+        with self._write_turn(), self._sessions() as session, session.begin():
             yield session
+
+    def _write_turn(self) -> AbstractContextManager[object]:
+        return nullcontext() if self._writers is None else self._writers
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A transaction that only reads: on SQLite it never waits for (or holds) the write lock."""
+        """A transaction that only reads (a write in it fails): on SQLite it never waits for the write lock."""
         with self._readers() as session, session.begin():
             yield session
 
