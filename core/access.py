@@ -7,9 +7,10 @@ acting user through `require_student_access`, or `readable_by` for one row a stu
 from __future__ import annotations
 
 import unicodedata
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,6 +19,9 @@ from core import audit
 from core.errors import AppError, ErrorCode
 from core.input_limits import storable_email
 from core.models import CohortMember, User
+
+if TYPE_CHECKING:
+    from core.db import Database
 
 
 class Role(StrEnum):
@@ -95,6 +99,12 @@ def require_student_access(session: Session, actor: Actor, student_id: int, *, p
         audit.record(session, actor_id=actor.id, action=f"view.{purpose}", subject_user_id=student_id)
         return
     raise AppError(ErrorCode.NOT_FOUND)
+
+
+def view_session(db: Database, actor: Actor) -> AbstractContextManager[Session]:
+    """The transaction to show a student's data in. A student only ever sees their own, unaudited, so it is
+    read-only (on SQLite it does not queue for the write lock); staff views write their audit row."""
+    return db.read() if actor.role is Role.STUDENT else db.session()
 
 
 class Owned(Protocol):

@@ -77,7 +77,7 @@ def search_users(
         stmt = stmt.where(or_(User.email.like(pattern, escape="\\"), User.name.ilike(pattern, escape="\\")))
     if role is not None:
         stmt = stmt.where(User.role == str(role))
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [
             UserRow(
                 u.id,
@@ -195,7 +195,7 @@ def audit_log(
         stmt = stmt.where(AuditLog.at >= since)
     if until is not None:
         stmt = stmt.where(AuditLog.at < until)
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [
             AuditEntry(
                 e.id,
@@ -235,7 +235,7 @@ def overview(ctx: AppContext, actor: Actor) -> AdminOverview:
     require_role(actor, Role.ADMIN)
     now = utcnow()
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         counts = session.execute(select(User.role, func.count()).group_by(User.role))
         by_role = {str(role): int(n) for role, n in counts}
         locked = session.scalar(select(func.count()).where(or_(User.disabled.is_(True), User.locked_until > now)))

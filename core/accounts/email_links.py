@@ -154,5 +154,5 @@ def is_verified(session: Session, user_id: int) -> bool:
 
 
 def needs_verification(ctx: AppContext, actor: Actor) -> bool:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return not is_verified(session, actor.id)

@@ -194,7 +194,7 @@ def _account(session: Session, ctx: AppContext, provider: Provider, identity: Id
 
 def linked_providers(ctx: AppContext, actor: Actor) -> list[str]:
     """The provider names the actor has signed in with (for their Account page)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return list(session.scalars(
             select(SsoIdentity.provider).where(SsoIdentity.user_id == actor.id).order_by(SsoIdentity.id)
         ))  # fmt: skip

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core import audit
 from core.access import Actor, actor_of
@@ -70,9 +70,9 @@ def create_token(ctx: AppContext, actor: Actor, name: str, expires_in_days: int)
     now = utcnow()
     with ctx.db.session() as session:
         active = session.scalar(
-            select(func.count()).select_from(ApiToken).where(
-                ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now
-            )
+            select(func.count())
+            .select_from(ApiToken)
+            .where(ApiToken.user_id == actor.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
         )
         if (active or 0) >= MAX_ACTIVE_TOKENS:
             raise AppError(ErrorCode.INVALID_INPUT, f"You have {MAX_ACTIVE_TOKENS} active tokens; revoke one first.")
@@ -90,7 +90,7 @@ def create_token(ctx: AppContext, actor: Actor, name: str, expires_in_days: int)
 def list_tokens(ctx: AppContext, actor: Actor) -> list[TokenInfo]:
     """The actor's own tokens, newest first (revoked and expired ones too, so the history is visible)."""
     query = select(ApiToken).where(ApiToken.user_id == actor.id).order_by(ApiToken.id.desc())
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [_info(row) for row in session.scalars(query)]
 
 
@@ -117,11 +117,16 @@ def authenticate(ctx: AppContext, secret: str) -> TokenUse:
     if not secret.startswith(TOKEN_PREFIX):
         raise AppError(ErrorCode.INVALID_CREDENTIALS, AUTH_HINT)
     now = utcnow()
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:  # most calls only read: "last used" is kept to LAST_USED_PRECISION
         row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
         user = session.get(User, row.user_id) if row is not None else None
         if row is None or user is None or user.disabled or row.revoked_at is not None or row.expires_at <= now:
             raise AppError(ErrorCode.INVALID_CREDENTIALS, AUTH_HINT)
-        if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
-            row.last_used_at = now
-        return TokenUse(actor_of(user), row.id)
+        use, stale = (
+            TokenUse(actor_of(user), row.id),
+            row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION,
+        )
+    if stale:
+        with ctx.db.session() as session:
+            session.execute(update(ApiToken).where(ApiToken.id == use.token_id).values(last_used_at=now))
+    return use

@@ -153,7 +153,7 @@ def _dummy_hash(rounds: int) -> str:
 
 def load_actor(ctx: AppContext, user_id: int) -> Actor | None:
     """Re-read the signed-in user (role changes and deletions take effect on the next rerun)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         user = session.get(User, user_id)
         if user is None or user.disabled:
             return None
@@ -161,7 +161,7 @@ def load_actor(ctx: AppContext, user_id: int) -> Actor | None:
 
 
 def load_actor_by_email(ctx: AppContext, email: str) -> Actor | None:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         user = find_user(session, email)
         return None if user is None or user.disabled else actor_of(user)
 
@@ -216,7 +216,7 @@ def change_password(ctx: AppContext, actor: Actor, current: str, new: str) -> Ac
 
 def has_password(ctx: AppContext, actor: Actor) -> bool:
     """False for a user who has only ever signed in through single sign-on."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return bool(session.scalar(select(User.password_hash).where(User.id == actor.id)))
 
 
@@ -233,7 +233,7 @@ def set_first_password(ctx: AppContext, actor: Actor, new: str) -> None:
 
 
 def count_users(ctx: AppContext) -> int:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return session.scalar(select(func.count(User.id))) or 0
 
 

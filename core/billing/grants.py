@@ -148,7 +148,7 @@ def recent_grants(ctx: AppContext, actor: Actor, *, limit: int = 50) -> list[Gra
         .order_by(Transaction.created_at.desc(), Transaction.id.desc())
         .limit(limit)
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [GrantEntry(*row) for row in session.execute(query)]
 
 
@@ -162,5 +162,5 @@ def cohort_choices(ctx: AppContext, actor: Actor) -> list[CohortChoice]:
         .group_by(Cohort.id, Cohort.name)
         .order_by(Cohort.name)
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [CohortChoice(*row) for row in session.execute(query)]

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import Actor, require_student_access
+from core.access import Actor, require_student_access, view_session
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
 from core.input_limits import MAX_CREDITS
@@ -204,7 +204,7 @@ def open_wallet(session: Session, user_id: int, *, welcome_credits: int) -> None
 
 def balance(ctx: AppContext, actor: Actor) -> int:
     """The actor's own credit balance (0 when no wallet exists, e.g. staff accounts)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         wallet = session.get(Wallet, actor.id)
         return wallet.balance if wallet else 0
 
@@ -370,7 +370,7 @@ def sweep_pending(ctx: AppContext, older_than_seconds: float) -> int:
         .where(Transaction.kind == CHARGE, Transaction.settled_at.is_(None), Transaction.created_at < cutoff)
         .order_by(Transaction.id)
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         stale = list(session.scalars(query))
     refunded = sum(refund_abandoned(ctx, charge_id, "the server stopped during it") for charge_id in stale)
     if refunded:
@@ -433,7 +433,7 @@ def ledger(
         query = query.where(Transaction.created_at >= datetime.combine(start, datetime.min.time()))
     if end is not None:
         query = query.where(Transaction.created_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, user_id, purpose="transactions")
         rows = session.scalars(query.order_by(Transaction.created_at.desc(), Transaction.id.desc()).limit(limit))
         return [entry(row) for row in rows]

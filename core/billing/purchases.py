@@ -264,7 +264,7 @@ def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
 
 def pending_checkouts(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
     """The actor's recent checkouts still waiting for payment (to offer the pay link again)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         rows = session.scalars(
             select(Payment)
             .where(

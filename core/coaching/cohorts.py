@@ -224,7 +224,7 @@ def list_cohorts(ctx: AppContext, actor: Actor) -> list[CohortInfo]:
         query = query.join(CohortMember, CohortMember.cohort_id == Cohort.id).where(
             CohortMember.user_id == actor.id, CohortMember.member_role == "counselor"
         )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return _infos(session, list(session.scalars(query)))
 
 
@@ -234,7 +234,7 @@ def cohort_info(session: Session, actor: Actor, cohort_id: int) -> CohortInfo:
 
 
 def get_cohort(ctx: AppContext, actor: Actor, cohort_id: int) -> CohortInfo:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return cohort_info(session, actor, cohort_id)
 
 
@@ -316,7 +316,7 @@ def _remove_member(
 
 def my_cohorts(ctx: AppContext, actor: Actor) -> list[Membership]:
     """The student's own memberships, with who coaches each (never the other students)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         rows = session.execute(
             select(Cohort.id, Cohort.name, Cohort.term, CohortMember.joined_at, CohortMember.consent_at)
             .join(CohortMember, CohortMember.cohort_id == Cohort.id)
@@ -332,7 +332,7 @@ def my_cohorts(ctx: AppContext, actor: Actor) -> list[Membership]:
 
 def list_counselors(ctx: AppContext, actor: Actor) -> list[Person]:
     require_role(actor, Role.ADMIN)
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         rows = session.execute(
             select(User.id, User.name, User.email).where(User.role == "counselor").order_by(User.name)
         )
@@ -341,7 +341,7 @@ def list_counselors(ctx: AppContext, actor: Actor) -> list[Person]:
 
 def list_students(ctx: AppContext, actor: Actor, cohort_id: int) -> list[Person]:
     """The cohort's current students (for the admin's move form and the counselor's student picker)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         require_cohort_staff(session, actor, cohort_id)
         rows = session.execute(
             select(User.id, User.name, User.email)
@@ -452,7 +452,7 @@ def publish_job(ctx: AppContext, actor: Actor, cohort_id: int, title: str, compa
 def cohort_jobs(ctx: AppContext, actor: Actor, cohort_id: int | None = None) -> list[PublishedJob]:
     """JDs published to a cohort (staff), or to every cohort the student belongs to (cohort_id None)."""
     query = select(Job).where(Job.source == "cohort").order_by(Job.created_at.desc(), Job.id.desc())
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         if actor.role == Role.STUDENT:
             mine = select(CohortMember.cohort_id).where(
                 CohortMember.user_id == actor.id, CohortMember.member_role == "student"

@@ -432,7 +432,7 @@ def needs_attention(ctx: AppContext, actor: Actor, *, inactive_days: int = INACT
         CohortMember.member_role == "student")  # fmt: skip
     if not actor.is_admin:
         members = members.where(CohortMember.cohort_id.in_(mine))
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         cohorts_of: dict[int, list[str]] = {}
         for user_id, cohort in session.execute(members):
             cohorts_of.setdefault(user_id, []).append(cohort)

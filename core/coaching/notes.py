@@ -85,7 +85,7 @@ def notes_about(ctx: AppContext, actor: Actor, student_id: int) -> list[NoteView
 
 def notes_for_student(ctx: AppContext, actor: Actor) -> list[NoteView]:
     """The signed-in student's own notes from their counselors, newest first."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return _views(session, student_id=actor.id)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, defer
 
 from core import deadline
-from core.access import Actor, readable_by, require_student_access
+from core.access import Actor, readable_by, require_student_access, view_session
 from core.ai.base import LOCAL, Enriched, enrich, label
 from core.ai.schemas import Flashcard, FlashcardsWording, InsightsWording
 from core.billing import ledger
@@ -114,7 +114,7 @@ class _Inputs:
 def _inputs(
     ctx: AppContext, actor: Actor, cv_id: int, job_id: int | None, pasted_text: str | None, title: str | None
 ) -> _Inputs:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         cv = session.get(CV, cv_id)
         if cv is None or cv.user_id != actor.id:
             raise AppError(ErrorCode.NOT_FOUND, CV_GONE_MESSAGE)
@@ -257,7 +257,7 @@ def list_analyses(ctx: AppContext, actor: Actor, student_id: int | None = None) 
         .where(Analysis.user_id == owner)
         .order_by(Analysis.created_at.desc(), Analysis.id.desc())
     )
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, owner, purpose="analyses")
         return [_summary(row) for row in session.scalars(query)]
 
@@ -282,14 +282,14 @@ def same_question(ctx: AppContext, actor: Actor, cv_id: int, job_text: str) -> A
         .order_by(Analysis.created_at.desc(), Analysis.id.desc())
         .limit(1)
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         row = session.scalar(query)
         return _summary(row) if row is not None else None
 
 
 def get_analysis(ctx: AppContext, actor: Actor, analysis_id: int) -> AnalysisRecord:
     """A stored report; reopening costs nothing. Other students are told it does not exist."""
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         row = readable_by(
             session, actor, session.get(Analysis, analysis_id), purpose="analysis", not_found=NOT_FOUND_MESSAGE
         )

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
-from core.access import Actor, readable_by, require_student_access
+from core.access import Actor, readable_by, require_student_access, view_session
 from core.context import AppContext
 from core.engine.documents import ExtractedDocument, parse_cv, read_cv, sanitize_filename
 from core.errors import AppError, ErrorCode
@@ -139,7 +139,7 @@ def _read(ctx: AppContext, data: bytes, filename: str) -> tuple[ExtractedDocumen
 
 
 def _find_by_hash(ctx: AppContext, user_id: int, digest: str) -> CVRecord | None:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         cv = _by_hash(session, user_id, digest)
         return None if cv is None else replace(_record(cv), reused=True)
 
@@ -167,7 +167,7 @@ def _discard(ctx: AppContext, key: str) -> None:
 def list_cvs(ctx: AppContext, actor: Actor, student_id: int | None = None) -> list[CVRecord]:
     """The student's CVs, default first, then newest first."""
     owner = actor.id if student_id is None else student_id
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, owner, purpose="cvs")
         rows = session.scalars(
             select(CV).where(CV.user_id == owner).order_by(CV.is_default.desc(), CV.created_at.desc(), CV.id.desc())
@@ -176,20 +176,20 @@ def list_cvs(ctx: AppContext, actor: Actor, student_id: int | None = None) -> li
 
 
 def get_cv(ctx: AppContext, actor: Actor, cv_id: int) -> CVRecord:
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         return _record(_readable(session, actor, cv_id))
 
 
 def default_cv(ctx: AppContext, actor: Actor) -> CVRecord | None:
     """The actor's default CV, which analyses and interviews use unless another is chosen."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         cv = session.scalar(select(CV).where(CV.user_id == actor.id, CV.is_default.is_(True)))
         return None if cv is None else _record(cv)
 
 
 def download_cv(ctx: AppContext, actor: Actor, cv_id: int) -> tuple[str, bytes]:
     """The original file name and bytes, exactly as uploaded."""
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         cv = _readable(session, actor, cv_id)
         filename, key = cv.filename, cv.storage_key
     return filename, ctx.storage.get(key)

@@ -16,7 +16,7 @@ from fsrs import Card, Rating, Scheduler
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from core.access import Actor, Role, require_role, require_student_access
+from core.access import Actor, Role, require_role, require_student_access, view_session
 from core.context import AppContext
 from core.db import utcnow
 from core.errors import AppError, ErrorCode
@@ -180,7 +180,7 @@ def list_cards(ctx: AppContext, actor: Actor, job_title: str | None = None, skil
         .outerjoin(counts, counts.c.flashcard_id == Flashcard.id)
         .order_by(Flashcard.due, Flashcard.id)
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [_view(card, reviews) for card, reviews in session.execute(query)]
 
 
@@ -193,7 +193,7 @@ def due_cards(
     moment = now or utcnow()
     due = _filtered(actor, job_title, skill).where(Flashcard.suspended.is_(False), Flashcard.due <= moment)
     studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         allowance = min(limit, _new_allowance(ctx, session, actor, moment))
         seen = session.scalars(due.where(studied).order_by(Flashcard.due, Flashcard.id).limit(limit)).all()
         fresh = session.scalars(due.where(~studied).order_by(Flashcard.due, Flashcard.id).limit(allowance)).all()
@@ -221,7 +221,7 @@ def due_count(ctx: AppContext, actor: Actor, now: datetime | None = None) -> int
         Flashcard.user_id == actor.id, Flashcard.suspended.is_(False), Flashcard.due <= moment
     )
     studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         seen = session.scalar(due.where(studied)) or 0
         fresh = session.scalar(due.where(~studied)) or 0
         return seen + min(fresh, _new_allowance(ctx, session, actor, moment))
@@ -229,7 +229,7 @@ def due_count(ctx: AppContext, actor: Actor, now: datetime | None = None) -> int
 
 def filters(ctx: AppContext, actor: Actor) -> tuple[list[str], list[str]]:
     """The job titles and skills the student's cards are tagged with, for the filter boxes."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         jobs = session.scalars(
             select(Flashcard.job_title).where(Flashcard.user_id == actor.id, Flashcard.job_title.is_not(None))
             .distinct().order_by(Flashcard.job_title)
@@ -265,7 +265,7 @@ def _fsrs_card(card: Flashcard) -> Card:
 def next_intervals(ctx: AppContext, actor: Actor, card_id: int, now: datetime | None = None) -> dict[Grade, timedelta]:
     """How long until the card comes back after each grade, as FSRS would schedule it now (nothing is saved)."""
     moment = _aware(now or utcnow())
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         state = _fsrs_card(_own_card(session, actor, card_id))
     return {grade: SCHEDULER.review_card(state, Rating(int(grade)), moment)[0].due - moment for grade in Grade}
 
@@ -306,7 +306,7 @@ def review_days(ctx: AppContext, actor: Actor, student_id: int, days: int = 60) 
         .group_by(day)
         .order_by(day)
     )
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="reviews")
         return [ReviewDay(_as_date(d), int(n), int(recalled or 0)) for d, n, recalled in session.execute(query)]
 

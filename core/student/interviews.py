@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.access import Actor, readable_by, require_student_access
+from core.access import Actor, readable_by, require_student_access, view_session
 from core.ai.base import LOCAL, Enriched, enrich
 from core.ai.schemas import AnswerFeedbackWording, InterviewQuestion, InterviewQuestions, TavusContext
 from core.ai.transcribe import Transcript
@@ -167,7 +167,7 @@ class _Inputs:
 def _inputs(ctx: AppContext, actor: Actor, cv_id: int | None, job_id: int | None) -> _Inputs:
     """The student's own CV (the default one when none is chosen) and a job they may read; nothing is
     charged when either is missing."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         if cv_id is None:
             cv = session.scalar(select(CV).where(CV.user_id == actor.id, CV.is_default.is_(True)))
         else:
@@ -378,7 +378,7 @@ def _terms(ctx: AppContext, actor: Actor, record: InterviewRecord) -> list[str]:
     """The job-related terms to listen for in a spoken answer: the questions' keywords, the job's skills and
     the CV's skills (when the job and CV still exist)."""
     terms = [str(k) for q in record.questions for k in q.get("keywords") or []]
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         job = jobs.readable(session, actor, record.job_id) if record.job_id is not None else None
         job_text = job.text if job is not None else None
         cv = session.get(CV, record.cv_id) if record.cv_id is not None else None
@@ -457,7 +457,7 @@ def _check_open_practice(row: Interview | InterviewRecord) -> None:
 
 def unfinished(ctx: AppContext, actor: Actor) -> InterviewRecord | None:
     """The actor's newest interview that is not finished yet, to resume it."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         row = session.scalar(
             select(Interview)
             .where(Interview.user_id == actor.id, Interview.status.in_(OPEN))
@@ -648,14 +648,14 @@ def list_interviews(ctx: AppContext, actor: Actor, student_id: int | None = None
         .where(Interview.user_id == owner)
         .order_by(Interview.created_at.desc(), Interview.id.desc())
     )  # fmt: skip
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, owner, purpose="interviews")
         return [InterviewSummary(*row) for row in session.execute(query)]
 
 
 def get_interview(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
     """An interview with its answers, transcript and result. Other students are told it does not exist."""
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         row = readable_by(
             session, actor, session.get(Interview, interview_id), purpose="interview", not_found=NOT_FOUND_MESSAGE
         )
@@ -663,7 +663,7 @@ def get_interview(ctx: AppContext, actor: Actor, interview_id: int) -> Interview
 
 
 def _read_own(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         row = session.get(Interview, interview_id)
         if row is None or row.user_id != actor.id:
             raise AppError(ErrorCode.NOT_FOUND, NOT_FOUND_MESSAGE)

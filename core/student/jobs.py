@@ -105,7 +105,7 @@ def readable(session: Session, actor: Actor, job_id: int) -> Job:
 
 
 def get_job(ctx: AppContext, actor: Actor, job_id: int) -> JobRecord:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return _record(readable(session, actor, job_id))
 
 
@@ -117,7 +117,7 @@ def list_jobs(ctx: AppContext, actor: Actor) -> list[JobRecord]:
         .where(or_(Job.owner_id == actor.id, Job.cohort_id.in_(cohorts)))
         .order_by(Job.created_at.desc(), Job.id.desc())
     )
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         return [_record(job) for job in session.scalars(query)]
 
 
@@ -230,7 +230,7 @@ def suggested_catalogue(ctx: AppContext, actor: Actor, *, limit: int = 5) -> lis
 
 
 def target_roles(ctx: AppContext, actor: Actor) -> list[str]:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         user = session.get(User, actor.id)
         return list(user.target_roles or []) if user else []
 

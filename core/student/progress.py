@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.access import Actor, require_student_access
+from core.access import Actor, require_student_access, view_session
 from core.context import AppContext
 from core.engine.report import BREAKDOWN, load_report
 from core.models import CV, Analysis, Interview, InterviewResult, Review, Transaction, Wallet
@@ -80,7 +80,7 @@ def score_history(ctx: AppContext, actor: Actor, student_id: int, limit: int = 1
         .order_by(Analysis.created_at.desc(), Analysis.id.desc())
         .limit(limit)
     )
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="progress")
         rows = session.execute(query).all()
     return [
@@ -99,7 +99,7 @@ def skill_gains(ctx: AppContext, actor: Actor, student_id: int) -> list[SkillGai
         .having(func.count(Analysis.id) > 1)
         .subquery()
     )
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="progress")
         pairs = session.execute(select(bounds.c.job_title, bounds.c.first, bounds.c.last)).all()
         ids = [i for _, first, last in pairs for i in (first, last)]
@@ -125,14 +125,14 @@ def interview_history(ctx: AppContext, actor: Actor, student_id: int) -> list[di
     )
     keys = ("interview_id", "completed_at", "mode", "job_title", "overall", "technical", "communication", "job_match",
             "words_per_minute", "fillers_per_minute")
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="progress")
         return [dict(zip(keys, row, strict=True)) for row in session.execute(query)]
 
 
 def activity(ctx: AppContext, actor: Actor, student_id: int, limit: int = 20) -> list[Event]:
     """The latest analyses, interviews, purchases and review sessions, newest first."""
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="activity")
         events = [
             Event(at, "analysis", f"Job match for {title or 'a job'}: ATS score {score}")
@@ -169,7 +169,7 @@ def activity(ctx: AppContext, actor: Actor, student_id: int, limit: int = 20) ->
 
 def summary(ctx: AppContext, actor: Actor, student_id: int) -> Summary:
     """Dashboard headline: balance, the latest score and its change against the previous one for that job."""
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, student_id, purpose="summary")
         wallet = session.get(Wallet, student_id)
         latest = session.execute(

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import audit
-from core.access import Actor, readable_by, require_student_access
+from core.access import Actor, readable_by, require_student_access, view_session
 from core.ai.base import LOCAL, enrich
 from core.ai.schemas import FieldWording
 from core.context import AppContext
@@ -68,7 +68,7 @@ def _record(row: ResumeVersion) -> VersionRecord:
 
 def from_cv(ctx: AppContext, actor: Actor, cv_id: int) -> Resume:
     """A draft from one of the actor's stored CVs (its parse and text)."""
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         cv = session.get(CV, cv_id)
         if cv is None or cv.user_id != actor.id:
             raise AppError(ErrorCode.NOT_FOUND, cvs.NOT_FOUND_MESSAGE)
@@ -86,7 +86,7 @@ def from_json(data: bytes) -> tuple[Resume, list[str]]:
 def list_versions(ctx: AppContext, actor: Actor, student_id: int | None = None) -> list[VersionRecord]:
     """The student's versions, newest first (the actor's own, or a student they may see)."""
     owner = actor.id if student_id is None else student_id
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         require_student_access(session, actor, owner, purpose="resumes")
         rows = session.scalars(
             select(ResumeVersion).where(ResumeVersion.user_id == owner).order_by(ResumeVersion.number.desc())
@@ -95,13 +95,13 @@ def list_versions(ctx: AppContext, actor: Actor, student_id: int | None = None) 
 
 
 def get_version(ctx: AppContext, actor: Actor, version_id: int) -> VersionRecord:
-    with ctx.db.session() as session:
+    with view_session(ctx.db, actor) as session:
         row = session.get(ResumeVersion, version_id)
         return _record(readable_by(session, actor, row, purpose="resume", not_found=NOT_FOUND_MESSAGE))
 
 
 def latest_version(ctx: AppContext, actor: Actor) -> VersionRecord | None:
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:
         row = session.scalar(
             select(ResumeVersion).where(ResumeVersion.user_id == actor.id).order_by(ResumeVersion.number.desc())
         )

@@ -47,7 +47,7 @@ class UserDirectory(dict):
     def _load(self, email: object) -> bool:
         if not isinstance(email, str) or not email:
             return False
-        with self._ctx.db.session() as session:
+        with self._ctx.db.read() as session:
             user = access.find_user(session, email)
             if user is None or user.disabled:
                 return False
