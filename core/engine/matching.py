@@ -224,13 +224,17 @@ def _covered(jd: JobDescription, named: set[str], titles: list[str]) -> dict[str
 
 
 def _skill_lines(cv_text: str, named: set[str], covered: dict[str, str], wanted: list[str]) -> dict[str, str]:
-    """The first CV line naming each wanted skill, or naming the skill that covers it."""
+    """The first CV line naming each wanted skill, or naming the skill that covers it. Only skills the CV names
+    or covers can have one, and the scan stops once each of them has its line (most CVs: in the first half)."""
+    findable = [skill for skill in wanted if skill in named or covered.get(skill)]
     lines: dict[str, str] = {}
     for line in (ln.strip() for ln in (cv_text or "").splitlines()):
+        if len(lines) == len(findable):
+            break
         if not line:
             continue
         found = {m.skill for m in find_skills(line)}
-        for skill in wanted:
+        for skill in findable:
             source = covered.get(skill, "").split(" (")[0]
             if skill not in lines and (skill in found & named or source in found or source == line):
                 lines[skill] = line
