@@ -7,11 +7,14 @@ Usage: python benchmarks/api_load.py [--requests 40] [--clients 20] [--seconds 3
 2. Crowd: --clients concurrent clients, each with its own student and token, calling for --seconds; prints
    p50/p95, errors by status, and checks the ledger afterwards (charges = successful calls, balance = ledger).
 Targets (#15): p50 ≤ 150 ms; 20 clients for 30 s: no errors, p95 ≤ 1 s, nothing lost in the ledger.
+The crowd line also prints CPU per call: the web process, its parser workers, and this client (all on the
+same 2 cores, so a busy machine shows up there), and the load average, to tell a slow server from a busy box.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -34,6 +37,9 @@ from core.billing import grants, ledger  # noqa: E402
 from core.config import Settings  # noqa: E402
 from core.context import AppContext  # noqa: E402
 from tests.e2e.harness import AppServer, cli, throwaway_env  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from proc_stats import cpu_seconds  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 JD = (CORPUS / "jds" / "05_data_analyst.txt").read_text()
@@ -111,16 +117,25 @@ def main() -> None:
                     results.append(call(server.url, token, pdf))
 
             threads = [threading.Thread(target=run, args=(tok,)) for _, tok in clients]
+            assert server.process is not None
+            pid = server.process.pid
+            web, everything, client = cpu_seconds(pid, whole_tree=False), cpu_seconds(pid), time.process_time()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
+            web, workers = cpu_seconds(pid, whole_tree=False) - web, cpu_seconds(pid) - everything
+            workers, client = workers - web, time.process_time() - client
             ok = [ms for status, ms in results if status == 200]
             statuses = Counter(status for status, _ in results)
             spent = sum(before[id(actor)] - ledger.balance(ctx, actor) for actor, _ in clients)  # type: ignore[arg-type]
             print(f"{args.clients} clients × {args.seconds:.0f} s  calls {len(results)}  ok {len(ok)}  "
                   f"statuses {dict(statuses)}  p50 {statistics.median(ok):.0f} ms  p95 {percentile(ok, 0.95):.0f} ms"
                   f"  (target p95 ≤ 1000 ms, no errors)")  # fmt: skip
+            per_call = {name: 1000 * seconds / max(1, len(results))
+                        for name, seconds in (("web process", web), ("workers", workers), ("client", client))}
+            print("CPU per call: " + ", ".join(f"{name} {ms:.0f} ms" for name, ms in per_call.items())
+                  + f"  (load average {os.getloadavg()[0]:.1f})")  # fmt: skip
             print(f"ledger: credits spent {spent}, successful calls {len(ok)} -> "
                   f"{'intact' if spent == len(ok) * ctx.settings.price_cv_analysis else 'MISMATCH'}")  # fmt: skip
         ctx.db.dispose()
