@@ -355,7 +355,7 @@ def _resolve_hinted(lines: list[Line], opened: dict[str, str | None]) -> None:
         at = next(i for i, line in enumerate(lines) if line.heading and line.section == placeholder)
         block = [line for line in lines if line.section == placeholder and not line.heading]
         previous = resolved.get(before, before)
-        early = not any(line.heading and line.section in SECTIONS[1:] for line in lines[:at])
+        early = not any(line.heading and line.section in ("summary", "experience") for line in lines[:at])
         kind = _section_by_content(block, early)
         title_band = not any(line.heading for line in lines[:at]) and any(_EMAIL_RE.search(x.text) for x in block)
         if kind == previous or title_band:
@@ -370,7 +370,8 @@ def _resolve_hinted(lines: list[Line], opened: dict[str, str | None]) -> None:
 
 def _section_by_content(block: list[Line], early: bool) -> str:
     """What a section under an unknown heading holds: dated positions, degrees and schools, skill lists, an
-    introduction (before any other section), or something else ("other", which ends the section above)."""
+    introduction (prose before any summary or experience), or something else ("other", which ends the
+    section above)."""
     texts = [line.text for line in block]
     schooling = sum(1 for text in texts if _degree_level(text) or _INSTITUTION_RE.search(text))
     entries = _parse_experience(block, date.today())
@@ -381,11 +382,11 @@ def _section_by_content(block: list[Line], early: bool) -> str:
         return "experience"
     if schooling:
         return "education"
-    if texts and 2 * sum(len(extract_skills(text)) >= 2 and len(text.split()) <= 25 for text in texts) >= len(texts):
-        return "skills"
-    words = sum(len(text.split()) for text in texts)
-    if early and words >= 20 and not any(_has_dates(text) for text in texts):
+    prose = sum(len(text.split()) for text in texts) >= 12 and _ends_sentence(texts[-1]) if texts else False
+    if early and prose and not any(_has_dates(text) for text in texts):
         return "summary"
+    if _lists_skills(" ".join(texts)):
+        return "skills"
     return "other"
 
 
@@ -414,6 +415,12 @@ def _sections(lines: list[Line], experience: list[dict], education: list[dict]) 
     ):
         found.add("certifications")
     return [name for name in SECTIONS if name in found]
+
+
+def _lists_skills(text: str) -> bool:
+    """Short items ("Data: PostgreSQL, Kafka, Redis"), wrapped or not, naming at least three skills."""
+    items = [item for item in re.split(r"[,;|•·:]", text) if item.strip()]
+    return len(items) >= 3 and len(text.split()) <= 3 * len(items) and len(extract_skills(text)) >= 3
 
 
 def _is_skill_list(text: str) -> bool:
