@@ -304,7 +304,8 @@ def _is_heading_word(word: str) -> bool:
 
 def _classify_lines(text: str, headings: Iterable[str] = ()) -> list[Line]:
     """Non-empty lines tagged with the section they fall in; headings and bullets are marked. A hinted
-    heading (`headings`) whose words the keyword list does not know opens a section told by its content."""
+    heading (`headings`) whose words the keyword list does not know opens a section told by its content;
+    one right under another is an entry's line set in the headings' type (an employer), not a heading."""
     hinted = {line_key(heading) for heading in headings}
     lines: list[Line] = []
     section: str | None = None
@@ -321,7 +322,8 @@ def _classify_lines(text: str, headings: Iterable[str] = ()) -> list[Line]:
             lines.append(Line(head.strip(), section, heading=True))
             lines.append(Line(rest.strip(), section))
             continue
-        if heading is None and line_key(stripped) in hinted and _may_head(stripped, lines):
+        after_hinted = bool(lines) and lines[-1].heading and lines[-1].section in opened
+        if heading is None and line_key(stripped) in hinted and not after_hinted and _may_head(stripped, lines):
             placeholder = f"?{len(opened)}"
             opened[placeholder], section = section, placeholder
             lines.append(Line(stripped, placeholder, heading=True))
