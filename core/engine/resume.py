@@ -350,24 +350,32 @@ def _may_head(text: str, before: list[Line]) -> bool:
 
 
 def _resolve_hinted(lines: list[Line], opened: dict[str, str | None]) -> None:
-    """Give each hinted heading the section its content shows. One that shows the section already open
-    (a bold employer among positions) or the title band above the contact details is no heading."""
-    resolved: dict[str | None, str | None] = {None: None}
-    for placeholder, before in opened.items():
-        at = next(i for i, line in enumerate(lines) if line.heading and line.section == placeholder)
-        block = [line for line in lines if line.section == placeholder and not line.heading]
-        previous = resolved.get(before, before)
-        early = not any(line.heading and line.section in ("summary", "experience") for line in lines[:at])
-        kind = _section_by_content(block, early)
-        title_band = not any(line.heading for line in lines[:at]) and any(_EMAIL_RE.search(x.text) for x in block)
-        if kind == previous or title_band:
-            lines[at] = Line(lines[at].text, previous)
-            resolved[placeholder] = previous
-        else:
-            lines[at].section = kind
-            resolved[placeholder] = None if kind == "other" else kind
-        for line in block:
-            line.section = resolved[placeholder]
+    """Give each hinted heading the section its content shows, in one pass. One that shows the section
+    already open (a bold employer among positions) or the title band above the contact details is no heading."""
+    blocks: dict[str, list[Line]] = {placeholder: [] for placeholder in opened}
+    for line in lines:
+        if line.section in blocks and not line.heading:
+            blocks[line.section].append(line)
+    resolved: dict[str, str | None] = {}
+    any_heading = intro_seen = False
+    for i, line in enumerate(lines):
+        placeholder = line.section
+        if line.heading and placeholder in blocks:
+            block, before = blocks[placeholder], opened[placeholder]
+            previous = resolved.get(before, before) if before is not None else None
+            kind = _section_by_content(block, early=not intro_seen)
+            title_band = not any_heading and any(_EMAIL_RE.search(x.text) for x in block)
+            if kind == previous or title_band:
+                lines[i] = Line(line.text, previous)
+                resolved[placeholder] = previous
+            else:
+                resolved[placeholder] = None if kind == "other" else kind
+                line.section = kind
+            for body in block:
+                body.section = resolved[placeholder]
+        if lines[i].heading:
+            any_heading = True
+            intro_seen |= lines[i].section in ("summary", "experience")
 
 
 def _section_by_content(block: list[Line], early: bool) -> str:
