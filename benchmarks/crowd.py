@@ -140,7 +140,8 @@ class Student:
         def answer(_tree) -> None:
             c.widget("text_area", "Your answer").input(
                 "At my last internship our team of 6 had a slow report. I was asked to fix it, so I rewrote the "
-                "SQL and added an index, and the report went from 40 minutes to 3 minutes for 200 users.")
+                "SQL and added an index, and the report went from 40 minutes to 3 minutes for 200 users."
+            )
             c.widget("button", "Submit answer").click()
 
         await self.click("submit an answer", answer)
@@ -239,19 +240,25 @@ def report(count: int, result: dict, stored: dict[str, int], label: str) -> bool
         p50, p95 = statistics.median(samples), pct(samples, 95)
         met = p95 <= TARGET.get(name, DEFAULT_TARGET)
         ok &= met
-        print(f"  {name:28} n={len(samples):4}  p50 {p50 * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms"
-              f"{'' if met else '  over target'}")
+        print(
+            f"  {name:28} n={len(samples):4}  p50 {p50 * 1000:6.0f} ms  p95 {p95 * 1000:6.0f} ms"
+            f"{'' if met else '  over target'}"
+        )
     print(f"  errors: {len(errors)}" + "".join(f"\n    {e}" for e in errors[:5]))
     done = {"CVs": len(record.get("upload a CV", [])), "analyses": len(record.get(MATCH, [])),
             "reviews": len(record.get("grade the card", [])),
             "interviews": len(record.get("start a practice interview", []))}  # fmt: skip
-    print("  stored / clicked (warm-up journey included in stored): "
-          + ", ".join(f"{name} {stored[name]}/{done[name]}" for name in done))
+    print(
+        "  stored / clicked (warm-up journey included in stored): "
+        + ", ".join(f"{name} {stored[name]}/{done[name]}" for name in done)
+    )
     per_session = (result["main_idle"] - result["main_start"]) / count
-    print(f"  server CPU {result['cpu']:.2f} cores; RSS of the server and its parser workers: "
-          f"{result['rss_start']:.0f} MB after the warm-up journey, {result['rss_busy']:.0f} MB busy, "
-          f"{result['rss_idle']:.0f} MB with the {count} sessions idle; the web process alone grew "
-          f"{result['main_start']:.0f} → {result['main_idle']:.0f} MB: {per_session:.1f} MB per session")
+    print(
+        f"  server CPU {result['cpu']:.2f} cores; RSS of the server and its parser workers: "
+        f"{result['rss_start']:.0f} MB after the warm-up journey, {result['rss_busy']:.0f} MB busy, "
+        f"{result['rss_idle']:.0f} MB with the {count} sessions idle; the web process alone grew "
+        f"{result['main_start']:.0f} → {result['main_idle']:.0f} MB: {per_session:.1f} MB per session"
+    )
     print(f"  targets met: {'yes' if ok else 'no'}")
     return ok
 

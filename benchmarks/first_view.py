@@ -58,11 +58,19 @@ print(json.dumps({"warm_up": warmed, "first": first, "rerun": again, "errors": l
 def main() -> None:
     warm = "--no-warm" not in sys.argv
     folder = Path(tempfile.mkdtemp())
-    env = {**os.environ, "APP_ENV": "test", "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-           "DATA_DIR": str(folder), "UPLOAD_DIR": str(folder / "uploads"), "BCRYPT_ROUNDS": "4", "SEED_DEMO": "1"}
+    env = {
+        **os.environ,
+        "APP_ENV": "test",
+        "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+        "DATA_DIR": str(folder),
+        "UPLOAD_DIR": str(folder / "uploads"),
+        "BCRYPT_ROUNDS": "4",
+        "SEED_DEMO": "1",
+    }
     subprocess.run([sys.executable, "-m", "core.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    seeded = subprocess.run([sys.executable, "-m", "core.cli", "seed-demo"], cwd=ROOT, env=env, check=True,
-                            capture_output=True, text=True)
+    seeded = subprocess.run(
+        [sys.executable, "-m", "core.cli", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
     logins = json.loads(seeded.stdout)
 
     from core.access import Role
@@ -75,15 +83,22 @@ def main() -> None:
     worst = (0.0, "")
     for label, email, page in cases:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", CHILD, email, page, "warm" if warm else "cold"], cwd=ROOT,
-                              env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, email, page, "warm" if warm else "cold"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             print(f"  {label:10} {page or 'sign-in':32} FAILED\n{done.stderr[-800:]}")
             continue
         row = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"  {label:10} {page or 'app_pages/sign_in.py':32} first {row['first']:5.2f}  rerun {row['rerun']:5.2f}"
-              f"  (warm-up {row['warm_up']:4.2f}, process {time.perf_counter() - started:4.1f}, "
-              f"errors {row['errors']})")
+        print(
+            f"  {label:10} {page or 'app_pages/sign_in.py':32} first {row['first']:5.2f}  rerun {row['rerun']:5.2f}"
+            f"  (warm-up {row['warm_up']:4.2f}, process {time.perf_counter() - started:4.1f}, "
+            f"errors {row['errors']})"
+        )
         worst = max(worst, (row["first"], f"{label} {page or 'sign-in'}"))
     print(f"slowest first view: {worst[0]:.2f} s ({worst[1]})")
 

@@ -49,8 +49,8 @@ def read(content: str, layout: str, limits: ReadLimits) -> Reading:
     started = time.perf_counter()
     document = extract_text(path.read_bytes(), path.name, limits)
     seconds = time.perf_counter() - started
-    facts = ats.Layout(pages=document.pages, has_columns=document.has_columns, has_tables=document.has_tables)
-    return Reading(parse_resume(document.text, LABELS_TODAY), document.text, facts, seconds)
+    facts = ats.Layout(document.pages, document.has_columns, document.has_tables, document.headings)
+    return Reading(parse_resume(document.text, LABELS_TODAY, document.headings), document.text, facts, seconds)
 
 
 def corpus_jds() -> dict[str, JobDescription]:

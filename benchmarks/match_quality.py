@@ -61,7 +61,7 @@ def main() -> None:
         except AppError as exc:
             print(f"  {name}: {exc.code} (text_layer={label['text_layer']})")
             continue
-        resume = parse_resume(text, LABELS_TODAY)
+        resume = parse_resume(text, LABELS_TODAY, layout.headings)
         resumes[name] = (resume, text, layout)
         got, want = set(resume["skills"]), set(label["skills"])
         tp += len(got & want)

@@ -54,7 +54,7 @@ def main() -> None:
             print(f"{filename}: {error.code}")
             continue
         timings.append(time.perf_counter() - started)
-        resume = parse_resume(document.text, today=LABELS_TODAY)
+        resume = parse_resume(document.text, LABELS_TODAY, document.headings)
         checks = {
             "name": resume["name"] == label["name"],
             "email": resume["email"] == label["email"],

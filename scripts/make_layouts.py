@@ -12,6 +12,12 @@ Layouts (file suffix → how it is made):
 - moderncv_pdflatex.pdf / moderncv_xelatex.pdf: LaTeX moderncv (dates in a left column)
 - europecv.pdf: LaTeX europecv (labels and dates in a left column)
 - designed.pdf: absolutely placed text boxes (a Canva-like design) → PDF by headless Chromium
+- creative.docx / creative.pdf / creative_sidebar.pdf: the same content under headings no keyword list knows
+  ("Where I've worked", "Toolbox"), told apart by their type only: Word heading styles in the DOCX, the DOCX
+  → PDF by LibreOffice Writer, and a sidebar page with larger bold mixed-case headings → PDF by Chromium
+
+Run with layout names (`make_layouts.py creative.docx creative.pdf`) to regenerate only those; labels.json is
+always rewritten.
 """
 
 from __future__ import annotations
@@ -36,6 +42,17 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "layouts"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LABELS_TODAY = (2026, 11)
+
+
+# Section headings of the creative layouts, by the plain heading they stand for.
+CREATIVE = {
+    "Summary": "In a nutshell",
+    "Experience": "Where I've worked",
+    "Education": "What I studied",
+    "Skills": "Toolbox",
+    "Activities": "Beyond the office",
+    "Contact": "Say hello",
+}
 
 
 def when(date: tuple[int, int] | None) -> str:
@@ -100,6 +117,33 @@ def word_docx(cv: dict[str, Any], path: Path) -> None:
     document.save(path)
 
 
+def creative_docx(cv: dict[str, Any], path: Path) -> None:
+    """One column in Word's own styles: the name as Title, the sections as Heading 1 with creative words."""
+    document = docx.Document()
+    document.add_heading(cv["name"], 0)
+    document.add_paragraph(cv["headline"])
+    document.add_paragraph(" | ".join(contact(cv)))
+    document.add_heading(CREATIVE["Summary"], 1)
+    document.add_paragraph(cv["summary"])
+    document.add_heading(CREATIVE["Experience"], 1)
+    for job in cv["positions"]:
+        _soft_lines(
+            document.add_paragraph(), [job["title"], f"{job['company']}, {job['city']} | {span(job)}"], bold_first=True
+        )
+        for bullet in job["bullets"]:
+            document.add_paragraph(bullet, style="List Bullet")
+    document.add_heading(CREATIVE["Education"], 1)
+    for school in cv["education"]:
+        _soft_lines(document.add_paragraph(), [school["degree"], f"{school['school']}, {school['year']}"], True)
+    document.add_heading(CREATIVE["Skills"], 1)
+    _soft_lines(document.add_paragraph(), skill_lines(cv))
+    if cv["activities"]:
+        document.add_heading(CREATIVE["Activities"], 1)
+        for item in cv["activities"]:
+            document.add_paragraph(f"{item['title']} | {span(item)}")
+    document.save(path)
+
+
 def table_docx(cv: dict[str, Any], path: Path) -> None:
     """Everything in a two-column table: section labels and dates left, content right."""
     document = docx.Document()
@@ -146,8 +190,12 @@ border-bottom: 1px solid #888; margin: 10pt 0 4pt 0; } p, ul { margin: 0 0 4pt 0
 """
 
 
-def _main_html(cv: dict[str, Any]) -> str:
-    parts = [f"<h2>Summary</h2><p>{html.escape(cv['summary'])}</p>", "<h2>Experience</h2>"]
+def _main_html(cv: dict[str, Any], names: dict[str, str] | None = None) -> str:
+    name = (names or {}).get
+    parts = [
+        f"<h2>{html.escape(name('Summary', 'Summary'))}</h2><p>{html.escape(cv['summary'])}</p>",
+        f"<h2>{html.escape(name('Experience', 'Experience'))}</h2>",
+    ]
     for job in cv["positions"]:
         bullets = "".join(f"<li>{html.escape(b)}</li>" for b in job["bullets"])
         parts.append(
@@ -158,29 +206,34 @@ def _main_html(cv: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def _side_html(cv: dict[str, Any], with_contact: bool = True) -> str:
-    parts = ["<h2>Contact</h2>", *(f"<p>{html.escape(line)}</p>" for line in contact(cv))] if with_contact else []
-    parts.append("<h2>Education</h2>")
+def _side_html(cv: dict[str, Any], with_contact: bool = True, names: dict[str, str] | None = None) -> str:
+    def h2(plain: str) -> str:
+        return f"<h2>{html.escape((names or {}).get(plain, plain))}</h2>"
+
+    parts = [h2("Contact"), *(f"<p>{html.escape(line)}</p>" for line in contact(cv))] if with_contact else []
+    parts.append(h2("Education"))
     for school in cv["education"]:
         parts.append(
             f"<p><b>{html.escape(school['degree'])}</b><br>{html.escape(school['school'])}, {school['year']}</p>"
         )
-    parts.append("<h2>Skills</h2>")
+    parts.append(h2("Skills"))
     parts.extend(f"<p>{html.escape(line)}</p>" for line in skill_lines(cv))
     if cv["activities"]:
-        parts.append("<h2>Activities</h2>")
+        parts.append(h2("Activities"))
         parts.extend(f"<p>{html.escape(i['title'])}<br>{span(i)}</p>" for i in cv["activities"])
     return "".join(parts)
 
 
-def sidebar_html(cv: dict[str, Any], side: str) -> str:
+def sidebar_html(cv: dict[str, Any], side: str, names: dict[str, str] | None = None) -> str:
+    """Two columns; with `names`, the headings use those words, set larger and bold but not in capitals."""
     columns = "32% 64%" if side == "left" else "64% 32%"
-    side_div = f"<div class='side'>{_side_html(cv)}</div>"
-    main_div = f"<div class='main'>{_main_html(cv)}</div>"
+    side_div = f"<div class='side'>{_side_html(cv, names=names)}</div>"
+    main_div = f"<div class='main'>{_main_html(cv, names)}</div>"
     cells = side_div + main_div if side == "left" else main_div + side_div
+    headings = " h2 { font-size: 14pt; text-transform: none; letter-spacing: 0; border: 0; }" if names else ""
     return (
         f"<html><head><meta charset='utf-8'><style>{_CSS} .grid {{ display: grid; grid-template-columns: {columns};"
-        " column-gap: 4%; } .side { background: #eef; padding: 6pt; }</style></head><body>"
+        f" column-gap: 4%; }} .side {{ background: #eef; padding: 6pt; }}{headings}</style></head><body>"
         f"<h1>{html.escape(cv['name'])}</h1><p class='muted'>{html.escape(cv['headline'])}</p>"
         f"<div class='grid'>{cells}</div></body></html>"
     )
@@ -367,40 +420,62 @@ def label(cv: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def writer_pdf(source: Path, path: Path, work: Path) -> None:
+    """A DOCX → PDF by LibreOffice Writer."""
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    shutil.copy(work / f"{source.stem}.pdf", path)
+
+
+def builders(cv: dict[str, Any], key: str, work: Path) -> dict[str, Any]:
+    """Layout name → a function writing that layout of `cv` (a PDF from a DOCX after the DOCX)."""
+    out = {layout: OUT / f"{key}.{layout}" for layout in LAYOUTS}
+    return {
+        "word.docx": lambda: word_docx(cv, out["word.docx"]),
+        "word.pdf": lambda: writer_pdf(out["word.docx"], out["word.pdf"], work),
+        "table.docx": lambda: table_docx(cv, out["table.docx"]),
+        "sidebar_left.pdf": lambda: chromium_pdf(sidebar_html(cv, "left"), out["sidebar_left.pdf"], work),
+        "sidebar_right.pdf": lambda: chromium_pdf(sidebar_html(cv, "right"), out["sidebar_right.pdf"], work),
+        "moderncv_pdflatex.pdf": lambda: latex_pdf(
+            moderncv_tex(cv, False), out["moderncv_pdflatex.pdf"], work, "pdflatex"
+        ),
+        "moderncv_xelatex.pdf": lambda: latex_pdf(moderncv_tex(cv, True), out["moderncv_xelatex.pdf"], work, "xelatex"),
+        "europecv.pdf": lambda: latex_pdf(europecv_tex(cv), out["europecv.pdf"], work, "pdflatex"),
+        "designed.pdf": lambda: chromium_pdf(designed_html(cv), out["designed.pdf"], work),
+        "creative.docx": lambda: creative_docx(cv, out["creative.docx"]),
+        "creative.pdf": lambda: writer_pdf(out["creative.docx"], out["creative.pdf"], work),
+        "creative_sidebar.pdf": lambda: chromium_pdf(
+            sidebar_html(cv, "left", CREATIVE), out["creative_sidebar.pdf"], work
+        ),
+    }
+
+
+LAYOUTS = (
+    "word.docx", "word.pdf", "table.docx", "sidebar_left.pdf", "sidebar_right.pdf", "moderncv_pdflatex.pdf",
+    "moderncv_xelatex.pdf", "europecv.pdf", "designed.pdf", "creative.docx", "creative.pdf", "creative_sidebar.pdf",
+)  # fmt: skip
+
+
 def main() -> None:
+    wanted = sys.argv[1:] or list(LAYOUTS)
+    unknown = set(wanted) - set(LAYOUTS)
+    if unknown:
+        sys.exit(f"unknown layouts: {', '.join(sorted(unknown))}; known: {', '.join(LAYOUTS)}")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         icon_stand_ins(work)
         for key, cv in CONTENTS.items():
             print(key, flush=True)
-            word = OUT / f"{key}.word.docx"
-            word_docx(cv, word)
-            subprocess.run(
-                ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(word)],
-                check=True, capture_output=True, timeout=180,
-            )  # fmt: skip
-            shutil.copy(work / f"{key}.word.pdf", OUT / f"{key}.word.pdf")
-            table_docx(cv, OUT / f"{key}.table.docx")
-            for side in ("left", "right"):
-                chromium_pdf(sidebar_html(cv, side), OUT / f"{key}.sidebar_{side}.pdf", work)
-            chromium_pdf(designed_html(cv), OUT / f"{key}.designed.pdf", work)
-            latex_pdf(moderncv_tex(cv, False), OUT / f"{key}.moderncv_pdflatex.pdf", work, "pdflatex")
-            latex_pdf(moderncv_tex(cv, True), OUT / f"{key}.moderncv_xelatex.pdf", work, "xelatex")
-            latex_pdf(europecv_tex(cv), OUT / f"{key}.europecv.pdf", work, "pdflatex")
+            build = builders(cv, key, work)
+            for layout in LAYOUTS:
+                if layout in wanted:
+                    build[layout]()
     labels = {
         "reference_layout": "word.pdf",
-        "layouts": [
-            "word.pdf",
-            "word.docx",
-            "table.docx",
-            "sidebar_left.pdf",
-            "sidebar_right.pdf",
-            "moderncv_pdflatex.pdf",
-            "moderncv_xelatex.pdf",
-            "europecv.pdf",
-            "designed.pdf",
-        ],
+        "layouts": ["word.pdf", *(layout for layout in LAYOUTS if layout != "word.pdf")],
         "contents": {key: label(cv) for key, cv in CONTENTS.items()},
     }
     (OUT / "labels.json").write_text(json.dumps(labels, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -34,6 +34,7 @@ class Layout:
     pages: int | None = None
     has_columns: bool = False
     has_tables: bool = False
+    headings: tuple[str, ...] = ()  # lines set apart as headings by their type: hints for the CV parser
 
 
 def format_score(resume: dict[str, Any], text: str, layout: Layout | None = None) -> tuple[int, dict[str, Any]]:

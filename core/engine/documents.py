@@ -19,6 +19,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from core.engine import worker_pool
+from core.engine.docx_styles import DocxHeadings
+from core.engine.heading_style import StyledLine, body_style, heading_hints
 from core.engine.pdf_layout import Word, read_page
 from core.errors import AppError, ErrorCode
 
@@ -69,13 +71,20 @@ class ReadLimits(Protocol):
 
 @dataclass(frozen=True)
 class ExtractedDocument:
-    """Plain text of a CV plus the layout facts the ATS format score cares about."""
+    """Plain text of a CV plus the layout facts the ATS format score cares about, and the lines its type
+    sets apart as headings (bold, larger: core.engine.heading_style), which the parser reads as hints."""
 
     text: str
     file_type: FileType
     pages: int | None = None
     has_columns: bool = False
     has_tables: bool = False
+    headings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> ExtractedDocument:
+        """Rebuilt from the worker's answer (a JSON-like dict, where a tuple arrives as a list)."""
+        return cls(**{**fields, "headings": tuple(fields.get("headings") or ())})
 
 
 def sanitize_filename(name: str, default: str = "upload") -> str:
@@ -94,7 +103,7 @@ def extract_text(data: bytes, filename: str, limits: ReadLimits) -> ExtractedDoc
     """Check `data` against its claimed type and return its text, or raise AppError. Only the size, magic bytes
     and zip directory are looked at here; decoding and parsing run in a worker, and text no document has is
     refused there (check_text_bounds), so the web process never holds a hostile text."""
-    return ExtractedDocument(**_read_in_worker(data, filename, limits, {}))
+    return ExtractedDocument.from_fields(_read_in_worker(data, filename, limits, {}))
 
 
 def read_cv(
@@ -102,7 +111,7 @@ def read_cv(
 ) -> tuple[ExtractedDocument, dict[str, Any]]:
     """`extract_text` and `parse_cv` in one worker request: an upload waits for a worker once, not twice."""
     fields = _read_in_worker(data, filename, limits, {"today": (today or date.today()).isoformat()})
-    return ExtractedDocument(**fields["document"]), fields["resume"]
+    return ExtractedDocument.from_fields(fields["document"]), fields["resume"]
 
 
 def _read_in_worker(data: bytes, filename: str, limits: ReadLimits, extra: dict[str, Any]) -> Any:
@@ -344,7 +353,8 @@ def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
             return ["ok", asdict(doc)]
         from core.engine.resume import parse_resume
 
-        return ["ok", {"document": asdict(doc), "resume": parse_resume(doc.text, date.fromisoformat(header["today"]))}]
+        resume = parse_resume(doc.text, date.fromisoformat(header["today"]), doc.headings)
+        return ["ok", {"document": asdict(doc), "resume": resume}]
     except AppError as exc:
         return ["error", str(exc.code), exc.message]
     except Exception:  # noqa: BLE001 - any parser failure on untrusted input is a "could not read" answer
@@ -366,24 +376,33 @@ def _extract_pdf(data: bytes, max_pages: int) -> ExtractedDocument:
         raise AppError(ErrorCode.FILE_TOO_LARGE, f"This PDF has {pages} pages; the limit is {max_pages}.")
     chunks: list[str] = []
     has_columns = has_tables = False
+    standalone: list[StyledLine] = []
+    runs: list[tuple[int, float, bool]] = []
     document = pypdfium2.PdfDocument(data)
     try:
         for index in range(len(document)):
-            page = read_page(_page_words(document[index]))
+            words = _page_words(document[index])
+            page = read_page(words)
             chunks.append("\n".join(page.lines))
             has_columns |= page.has_columns
             has_tables |= page.has_tables
+            standalone += page.standalone
+            runs += [(len(word.text), word.font, word.bold) for word in words]
     finally:
         document.close()
     text = _clean_text("\n\n".join(chunks)).strip()
     if len(re.sub(r"\s", "", text)) < MIN_PDF_TEXT_CHARS:
         raise AppError(ErrorCode.NO_TEXT_LAYER)
-    return ExtractedDocument(text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables)
+    headings = tuple(_clean_text(line) for line in heading_hints(standalone, *body_style(runs)))
+    return ExtractedDocument(
+        text=text, file_type="pdf", pages=pages, has_columns=has_columns, has_tables=has_tables, headings=headings
+    )
 
 
 # pdfium's mark for a word hyphenated at a line end ("chart\ufffeing"): the rest of the word, on the next line,
 # belongs to the word before the mark.
 _HYPHENATION = "\ufffe"
+_BOLD_FONT = re.compile(r"(?i)bold|black|heavy|demi|cmbx|sfbx")  # "CMBX10": TeX's bold extended
 
 
 def _page_words(page: Any) -> list[Word]:
@@ -396,11 +415,12 @@ def _page_words(page: Any) -> list[Word]:
     chars: list[str] = []
     box: list[float] = []
     size = 0.0
+    font = (0.0, False)
     hyphenated: Word | None = None  # the word whose end follows on the next line
 
     def flush() -> None:
         if chars:
-            words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size))
+            words.append(Word("".join(chars), box[0], box[1], box[2], box[3], size, *font))
             chars.clear()
 
     for index in range(min(textpage.count_chars(), len(text))):
@@ -426,10 +446,24 @@ def _page_words(page: Any) -> list[Word]:
         else:
             box = [left, right, height - top, height - bottom]
             size = top - bottom
+            font = _font(textpage, index)
         chars.append(char)
     flush()
     textpage.close()
     return words
+
+
+def _font(textpage: Any, index: int) -> tuple[float, bool]:
+    """Font size and boldness of a character: bold by the font's weight or by its name ("Inter-Bold")."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    name = ctypes.create_string_buffer(64)
+    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), None)
+    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
+    bold = weight >= 600 or bool(_BOLD_FONT.search(name.value.decode("latin-1")))
+    return pdfium_c.FPDFText_GetFontSize(textpage.raw, index), bold
 
 
 def _extract_docx(data: bytes, _max_pages: int) -> ExtractedDocument:
@@ -446,13 +480,19 @@ def _extract_docx(data: bytes, _max_pages: int) -> ExtractedDocument:
                 seen_parts.add(id(part.part))
                 lines.extend(_docx_block_lines(part._element))
     has_tables = bool(document.element.body.findall(qn("w:tbl")))
-    lines.extend(_docx_block_lines(document.element.body))
+    found = DocxHeadings.of(document.styles.element)
+    lines.extend(_docx_block_lines(document.element.body, found))
     for section in document.sections:
         for footer in (section.footer, section.first_page_footer):
             if not footer.is_linked_to_previous and id(footer.part) not in seen_parts:
                 seen_parts.add(id(footer.part))
                 lines.extend(_docx_block_lines(footer._element))
-    return ExtractedDocument(text=_clean_text("\n".join(lines)).strip(), file_type="docx", has_tables=has_tables)
+    return ExtractedDocument(
+        text=_clean_text("\n".join(lines)).strip(),
+        file_type="docx",
+        has_tables=has_tables,
+        headings=tuple(_clean_text(line) for line in found.headings()),
+    )
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -460,8 +500,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RUN_CHARS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
 
 
-def _docx_block_lines(container: Any) -> list[str]:
-    """Lines of a body/header/cell element; list paragraphs get a bullet so structure survives."""
+def _docx_block_lines(container: Any, found: DocxHeadings | None = None) -> list[str]:
+    """Lines of a body/header/cell element; list paragraphs get a bullet so structure survives. The body's
+    paragraphs are noted in `found` (their style and type), for telling its headings."""
     from docx.oxml.ns import qn
 
     lines: list[str] = []
@@ -479,15 +520,18 @@ def _docx_block_lines(container: Any) -> list[str]:
             parts = [part.strip() for part in text.split("\n") if part.strip()]  # soft line breaks split lines
             if parts and is_list:
                 parts[0] = "• " + parts[0]
+            if found is not None:
+                runs = [run for run in child.iter(qn("w:r")) if _outside_textbox(run, child)]
+                found.add(child, runs, parts[0] if len(parts) == 1 and not is_list else "")
             lines.extend(parts)
             for box in child.iter(qn("w:txbxContent")):
                 if not any(a.tag.endswith("}Fallback") for a in box.iterancestors()):
-                    lines.extend(_docx_block_lines(box))
+                    lines.extend(_docx_block_lines(box, found))
         elif child.tag == qn("w:tbl"):
             for row in child.iterchildren(qn("w:tr")):
                 seen_cells: set[str] = set()
                 for cell in row.iterchildren(qn("w:tc")):
-                    cell_lines = _docx_block_lines(cell)
+                    cell_lines = _docx_block_lines(cell, found)
                     key = "\n".join(cell_lines)
                     if key and key not in seen_cells:  # horizontally merged cells repeat their text
                         seen_cells.add(key)
@@ -495,7 +539,7 @@ def _docx_block_lines(container: Any) -> list[str]:
         elif child.tag == qn("w:sdt"):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
-                lines.extend(_docx_block_lines(content))
+                lines.extend(_docx_block_lines(content, found))
     return lines
 
 

@@ -440,7 +440,7 @@ def read_text(path: Path, limits: ReadLimits) -> tuple[str, ats.Layout]:
     except OSError as exc:
         raise AppError(ErrorCode.INVALID_FILE_FORMAT, f"Cannot read {path.name}: check the path.") from exc
     doc = extract_text(data, path.name, limits)
-    return doc.text, ats.Layout(pages=doc.pages, has_columns=doc.has_columns, has_tables=doc.has_tables)
+    return doc.text, ats.Layout(doc.pages, doc.has_columns, doc.has_tables, doc.headings)
 
 
 def _read_jd(jd_path: Path, limits: ReadLimits) -> str:
@@ -459,7 +459,7 @@ def analyze_files(
     """The report for one CV file against one JD file (CV-only analysis when jd_path is None)."""
     cv_text, layout = read_text(Path(resume_path), limits)
     jd_text = _read_jd(Path(jd_path), limits) if jd_path else None
-    return analyze(parse_resume(cv_text, today), cv_text, jd_text, layout)
+    return analyze(parse_resume(cv_text, today, layout.headings), cv_text, jd_text, layout)
 
 
 def batch(
@@ -488,7 +488,7 @@ def _row(path: Path, jd: JobDescription, limits: ReadLimits, today: date | None)
     except AppError as exc:
         row["error"] = str(exc.code)
         return row
-    resume = parse_resume(text, today)
+    resume = parse_resume(text, today, layout.headings)
     report = report_for_job(resume, text, jd, layout)
     evidence = report.ats_score.evidence
     row.update(report.ats_score.breakdown.model_dump())

@@ -17,6 +17,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from core.engine.heading_style import StyledLine, line_key
+
 MIN_RUN_ROWS = 6
 MIN_GUTTER = 6.0  # points of white space a gutter needs
 MARGIN_ITEM_MAX_WORDS = 4
@@ -32,7 +34,9 @@ class Word:
     x1: float
     top: float
     bottom: float
-    size: float  # font size: the measure of gaps (a dash's box is far thinner than its line)
+    size: float  # line height: the measure of gaps (a dash's box is far thinner than its line)
+    font: float = 0.0  # the font size the PDF sets (0 when unknown): headings stand out by it
+    bold: bool = False
 
 
 @dataclass
@@ -59,6 +63,11 @@ class Segment:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
+    def styled(self) -> StyledLine:
+        """Its text with the font size most of its characters have, bold if all its words are."""
+        sizes = sorted(w.font for w in self.words for _ in w.text)
+        return StyledLine(self.text, sizes[len(sizes) // 2] if sizes else 0.0, all(w.bold for w in self.words))
+
 
 @dataclass
 class Row:
@@ -82,14 +91,18 @@ class PageText:
     lines: list[str]
     has_columns: bool
     has_tables: bool
+    standalone: list[StyledLine] = field(default_factory=list)  # segments that are a whole line of `lines`
 
 
 def read_page(words: list[Word]) -> PageText:
-    """The page's lines in reading order, whether it has a sidebar column, whether it has a table."""
+    """The page's lines in reading order, whether it has a sidebar column, whether it has a table, and the
+    style of each line that is one segment standing alone (the candidates for a heading)."""
     rows = _rows(words)
     found: list[bool] = []
-    lines = _read(rows, found)
-    return PageText([line for line in lines if line.strip()], any(found), _has_table(rows))
+    lines = [line for line in _read(rows, found) if line.strip()]
+    keys = {line_key(line) for line in lines}
+    standalone = [s.styled() for row in rows for s in row.segments if line_key(s.text) in keys]
+    return PageText(lines, any(found), _has_table(rows), standalone)
 
 
 # --- words → rows ------------------------------------------------------------------------------------

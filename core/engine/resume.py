@@ -1,20 +1,23 @@
 """A structured CV from plain text: contact details, sections, positions, education, skills.
 
 General heuristics only (the parser meets CVs it has never seen): sections are found by their headings
-and, when a heading is missing, by their content; positions are anchored on date ranges; the highest
-degree counts completed degrees only. The result is deterministic for a given text and month.
+(lines the file's type sets apart, when the reader passes them as hints, else a keyword list) and, when a
+heading is unusual ("Where I've worked") or missing, by their content; positions are anchored on date
+ranges; the highest degree counts completed degrees only. The result is deterministic for a given text and month.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.engine.documents import bound_text
+from core.engine.heading_style import line_key
 from core.engine.report import DEGREE_LEVELS
 from core.engine.resume_dates import RANGE_RE, SEASON_RE, Period, find_periods, join_split_ranges, merged_years
 from core.engine.skills import extract_skills
@@ -180,11 +183,12 @@ class Structure:
     word_count: int = 0
 
 
-def parse_resume(text: str, today: date | None = None) -> dict[str, Any]:
-    """The DESIGN.md `resume` object for a CV's text; `today` fixes what "Present" means."""
+def parse_resume(text: str, today: date | None = None, headings: Iterable[str] = ()) -> dict[str, Any]:
+    """The DESIGN.md `resume` object for a CV's text; `today` fixes what "Present" means. `headings` are the
+    lines the file sets apart as headings (ExtractedDocument.headings); plain text has none."""
     today = today or date.today()
     text = join_split_ranges(bound_text(text))
-    lines = _classify_lines(text)
+    lines = _classify_lines(text, headings)
     name = _find_name(lines)
     email = _first(_EMAIL_RE, text)
     phone = _find_phone(lines)
@@ -236,10 +240,10 @@ def _skill_text(text: str, name: str | None, experience: list[dict[str, Any]]) -
     return "\n".join(lines)
 
 
-def analyze_structure(text: str) -> Structure:
+def analyze_structure(text: str, headings: Iterable[str] = ()) -> Structure:
     """Headings and bullets as the parser found them, for scoring how machine-readable a CV is."""
     text = bound_text(text)
-    lines = _classify_lines(text)
+    lines = _classify_lines(text, headings)
     return Structure(
         headings=[(line.text, line.section or "other") for line in lines if line.heading],
         bullets=[line.text for line in lines if line.is_bullet],
@@ -260,14 +264,14 @@ def extract_file(path: Path, limits: ReadLimits, today: date | None = None) -> d
     from core.engine.documents import extract_text
 
     document = extract_text(path.read_bytes(), path.name, limits)
-    return {"text": document.text, "resume": parse_resume(document.text, today)}
+    return {"text": document.text, "resume": parse_resume(document.text, today, document.headings)}
 
 
 # --- lines and sections -----------------------------------------------------------------------------
 
 
-def _heading_section(raw: str) -> str | None:
-    """The section a short line announces, or None if it is not a heading."""
+def _heading_words(raw: str) -> list[str] | None:
+    """The words of a line shaped like a heading (short, capitalised, no digits, address or sentence), or None."""
     text = _DECORATION_RE.sub("", raw.strip())
     if re.fullmatch(r"[A-Za-z](?: {1,2}[A-Za-z]|\t[A-Za-z]){3,}", text):  # "E X P E R I E N C E"
         text = " ".join(word.replace(" ", "") for word in re.split(r" {2,}|\t", text))
@@ -276,7 +280,13 @@ def _heading_section(raw: str) -> str | None:
     words = re.findall(r"[^\W\d_]+|&", text.lower())
     if not words or len(words) > 5 or not (text.isupper() or text.istitle() or raw.strip()[:1].isupper()):
         return None
-    if not all(word in _HEADING_FILLERS or _is_heading_word(word) for word in words):
+    return words
+
+
+def _heading_section(raw: str) -> str | None:
+    """The section a short line announces by its words, or None if it is not a heading."""
+    words = _heading_words(raw)
+    if words is None or not all(word in _HEADING_FILLERS or _is_heading_word(word) for word in words):
         return None
     named = [section for section in SECTIONS if any(word in _HEADING_WORDS[section] for word in words)]
     if words[0] in _HEADING_WORDS["other"] and not set(named) & {"education", "skills", "projects", "certifications"}:
@@ -292,10 +302,14 @@ def _is_heading_word(word: str) -> bool:
     return any(word in keys for keys in _HEADING_WORDS.values())
 
 
-def _classify_lines(text: str) -> list[Line]:
-    """Non-empty lines tagged with the section they fall in; headings and bullets are marked."""
+def _classify_lines(text: str, headings: Iterable[str] = ()) -> list[Line]:
+    """Non-empty lines tagged with the section they fall in; headings and bullets are marked. A hinted
+    heading (`headings`) whose words the keyword list does not know opens a section told by its content;
+    one right under another is an entry's line set in the headings' type (an employer), not a heading."""
+    hinted = {line_key(heading) for heading in headings}
     lines: list[Line] = []
     section: str | None = None
+    opened: dict[str, str | None] = {}  # a hinted heading's placeholder section -> the section open before it
     for raw in text.splitlines():
         stripped = re.sub(r"[ \t]*\t[ \t]*| {3,}", "\t", raw.strip())
         if not stripped or re.fullmatch(r"(?i)page\s+\d+(\s+of\s+\d+)?", stripped):
@@ -308,6 +322,12 @@ def _classify_lines(text: str) -> list[Line]:
             lines.append(Line(head.strip(), section, heading=True))
             lines.append(Line(rest.strip(), section))
             continue
+        after_hinted = bool(lines) and lines[-1].heading and lines[-1].section in opened
+        if heading is None and line_key(stripped) in hinted and not after_hinted and _may_head(stripped, lines):
+            placeholder = f"?{len(opened)}"
+            opened[placeholder], section = section, placeholder
+            lines.append(Line(stripped, placeholder, heading=True))
+            continue
         if heading is not None:
             section = None if heading == "other" else heading
             lines.append(Line(stripped, heading, heading=True))
@@ -315,7 +335,69 @@ def _classify_lines(text: str) -> list[Line]:
         bullet = _BULLET_RE.match(stripped)
         text_only = stripped[bullet.end() :].strip() if bullet else stripped
         lines.append(Line(text_only, section, is_bullet=bool(bullet)))
+    _resolve_hinted(lines, opened)
     return lines
+
+
+def _may_head(text: str, before: list[Line]) -> bool:
+    """A hinted line may be a heading if it is shaped like one and is no name at the top, job title, degree,
+    school or dated entry (a bold title is set like a heading in many CVs)."""
+    if _heading_words(text) is None or _TITLE_WORDS.search(text) or _degree_level(text):
+        return False
+    if _INSTITUTION_RE.search(text) or _has_dates(text):
+        return False
+    return any(line.heading for line in before) or len(before) >= 3 or _clean_name(text) is None
+
+
+def _resolve_hinted(lines: list[Line], opened: dict[str, str | None]) -> None:
+    """Give each hinted heading the section its content shows, in one pass. One that shows the section
+    already open (a bold employer among positions) or the title band above the contact details is no heading."""
+    blocks: dict[str, list[Line]] = {placeholder: [] for placeholder in opened}
+    for line in lines:
+        if line.section in blocks and not line.heading:
+            blocks[line.section].append(line)
+    resolved: dict[str, str | None] = {}
+    any_heading = intro_seen = False
+    for i, line in enumerate(lines):
+        placeholder = line.section
+        if line.heading and placeholder in blocks:
+            block, before = blocks[placeholder], opened[placeholder]
+            previous = resolved.get(before, before) if before is not None else None
+            kind = _section_by_content(block, early=not intro_seen)
+            title_band = not any_heading and any(_EMAIL_RE.search(x.text) for x in block)
+            if kind == previous or title_band:
+                lines[i] = Line(line.text, previous)
+                resolved[placeholder] = previous
+            else:
+                resolved[placeholder] = None if kind == "other" else kind
+                line.section = kind
+            for body in block:
+                body.section = resolved[placeholder]
+        if lines[i].heading:
+            any_heading = True
+            intro_seen |= lines[i].section in ("summary", "experience")
+
+
+def _section_by_content(block: list[Line], early: bool) -> str:
+    """What a section under an unknown heading holds: dated positions, degrees and schools, skill lists, an
+    introduction (prose before any summary or experience), or something else ("other", which ends the
+    section above)."""
+    texts = [line.text for line in block]
+    schooling = sum(1 for text in texts if _degree_level(text) or _INSTITUTION_RE.search(text))
+    entries = _parse_experience(block, date.today())
+    positions = sum(
+        1 for entry in entries if entry["title"] and _is_position(entry) and not _degree_level(entry["title"])
+    )
+    if positions and positions * 2 >= schooling:
+        return "experience"
+    if schooling:
+        return "education"
+    prose = sum(len(text.split()) for text in texts) >= 12 and _ends_sentence(texts[-1]) if texts else False
+    if early and prose and not any(_has_dates(text) for text in texts):
+        return "summary"
+    if _lists_skills(" ".join(texts)):
+        return "skills"
+    return "other"
 
 
 def _sections(lines: list[Line], experience: list[dict], education: list[dict]) -> list[str]:
@@ -343,6 +425,12 @@ def _sections(lines: list[Line], experience: list[dict], education: list[dict]) 
     ):
         found.add("certifications")
     return [name for name in SECTIONS if name in found]
+
+
+def _lists_skills(text: str) -> bool:
+    """Short items ("Data: PostgreSQL, Kafka, Redis"), wrapped or not, naming at least three skills."""
+    items = [item for item in re.split(r"[,;|•·:]", text) if item.strip()]
+    return len(items) >= 3 and len(text.split()) <= 3 * len(items) and len(extract_skills(text)) >= 3
 
 
 def _is_skill_list(text: str) -> bool:

@@ -43,7 +43,7 @@ def corpus_pairs() -> list[CorpusPair]:
             text, layout = read_text(CORPUS / "resumes" / name, settings)
         except AppError:
             continue  # the image-only scan
-        cvs[name] = (text, parse_resume(text, LABELS_TODAY), layout)
+        cvs[name] = (text, parse_resume(text, LABELS_TODAY, layout.headings), layout)
     jds = {name: parse_jd((CORPUS / "jds" / name).read_text(encoding="utf-8")) for name in labels["jds"]}
     pairs = []
     for pair in labels["pairs"]:

@@ -45,3 +45,26 @@ def test_every_layout_gives_the_same_report(
     assert jaccard(reading.resume["skills"], reference.resume["skills"]) >= 0.9
     theirs, ours = reference.scores(jds), reading.scores(jds)
     assert {jd: abs(ours[jd] - theirs[jd]) for jd in jds if abs(ours[jd] - theirs[jd]) > 5} == {}
+
+
+CREATIVE = [layout for layout in OTHERS if layout.startswith("creative")]
+
+
+@pytest.mark.parametrize("layout", CREATIVE)
+@pytest.mark.parametrize("content", CONTENTS)
+def test_headings_told_by_their_type_give_the_sections_of_plain_ones(
+    content: str, layout: str, references: dict[str, Reading]
+) -> None:
+    """Headings no keyword list knows ("Where I've worked", "Toolbox"), set in a heading style or larger bold
+    type: the same sections, positions (title, employer, dates), schools and years as under "EXPERIENCE"."""
+    reference, reading = references[content].resume, read(content, layout, SETTINGS).resume
+    assert reading["sections"] == reference["sections"]
+    assert _entries(reading) == _entries(reference)
+    assert abs(reading["years_experience"] - LABELS["contents"][content]["years_experience"]) <= 0.5
+
+
+def _entries(resume: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "positions": [(e["title"], e["company"], e["start"], e["end"]) for e in resume["experience"]],
+        "schools": [(e["level"], e["year"]) for e in resume["education"]],
+    }
