@@ -198,7 +198,8 @@ class TavusClient:
     def health(self, pairs: list[tuple[str | None, str | None]]) -> Health:
         """For the admin providers page; never raises. Each configured (persona_id, replica_id) must resolve a
         replica: a persona without a default replica and no replica id is refused by Tavus with a 400 on
-        every conversation. Without a persona, the cheapest authenticated call (one replica) checks the key."""
+        every conversation. Each persona is fetched (which checks the key and that it exists); without one,
+        the cheapest authenticated call (one replica) checks the key."""
         try:
             if not any(persona for persona, _ in pairs):
                 data = self._json("GET", "/v2/replicas", params={"limit": 1})
@@ -208,8 +209,8 @@ class TavusClient:
                     return Health(ok=False, detail="Misconfigured: the key works, but no replica or persona is "
                                                    "set. Set TAVUS_REPLICA_ID or TAVUS_PERSONA_ID.")  # fmt: skip
                 return Health(ok=True, detail="Tavus reachable" + suffix)
-            for persona, replica in pairs:
-                if persona and not replica and self.persona_replica(persona) is None:
+            for persona, replica in pairs:  # each persona is fetched: that it exists is checked too
+                if persona and self.persona_replica(persona) is None and not replica:
                     return Health(ok=False, detail=_no_replica(persona))
         except AppError as exc:
             return Health(ok=False, detail=exc.message)

@@ -256,6 +256,7 @@ def test_health_fetches_each_persona_and_requires_a_replica(tavus: FakeTavus, cl
     assert persona_only.detail.startswith("Misconfigured: persona p-no-replica has no default replica")
     assert "TAVUS_REPLICA_ID" in persona_only.detail
     assert client.health([("p-no-replica", "r-anna")]).ok  # a replica id makes the persona usable
+    assert tavus.requests[-1].path == "/v2/personas/p-no-replica"  # still fetched: the key and the id are checked
     nothing = client.health([])
     assert not nothing.ok and "no replica or persona is set" in nothing.detail
     unknown = client.health([("p-gone", None)])
