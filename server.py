@@ -30,6 +30,7 @@ from core.billing import ledger
 from core.config import Settings
 from core.context import AppContext, default_context
 from core.engine.documents import start_workers, wait_for_workers
+from core.student import interviews
 from core.ui.state import mirror_secrets_into_env
 from core.ui.warmup import warm_up
 
@@ -88,10 +89,12 @@ def _refund_running_actions_on_sigterm(ctx: AppContext) -> None:
 
 
 async def _sweep_pending_charges(ctx: AppContext) -> None:
-    """Refund charges a dead process left pending: now (after a crash or kill) and then periodically."""
+    """Refund charges a dead process left pending: now (after a crash or kill) and then periodically; also
+    unscore and refund video interviews whose transcript is overdue, when nobody reopens them."""
     while True:
         try:
             await run_in_threadpool(ledger.sweep_pending, ctx, ctx.settings.charge_pending_seconds)
+            await run_in_threadpool(interviews.settle_stalled_videos, ctx)
         except Exception:  # a database hiccup must not end the sweeping
             log.exception("the pending-charge sweep failed; it runs again later")
         await asyncio.sleep(ctx.settings.charge_sweep_seconds)

@@ -120,6 +120,8 @@ class Settings(BaseSettings):
     )
     tavus_max_call_seconds: int = 1800
     tavus_timeout_seconds: float = 15.0
+    # How long after a call ended the transcript may still come; then the interview is unscored and refunded.
+    tavus_transcript_wait_seconds: float = Field(default=900.0, gt=0)
 
     # Payments
     payment_provider: Literal["demo", "razorpay"] = "demo"

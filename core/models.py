@@ -391,6 +391,13 @@ class Interview(Base):
     conversation_url: Mapped[str | None] = mapped_column(Text)
     # The secret in this conversation's Tavus callback_url (/webhooks/tavus/{token}); unguessable, per interview.
     callback_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # What Tavus reported about the call (callbacks or polling; the first report of each wins).
+    replica_joined_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)  # starts the bounded wait for the transcript
+    shutdown_reason: Mapped[str | None] = mapped_column(String(200))
+    recording: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # {bucket_name, s3_key, duration}
+    perception_analysis: Mapped[str | None] = mapped_column(Text)
+    unscored_reason: Mapped[str | None] = mapped_column(String(300))  # the sentence the student is shown
     credits_charged: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     charge_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
     created_at: Mapped[datetime] = created_at_column()

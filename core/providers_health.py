@@ -43,7 +43,9 @@ def _tavus(settings: Settings) -> ProviderStatus:
     if client is None:
         return ProviderStatus("tavus", "video", False, None,
                               "Off: video interviews are hidden. Set TAVUS_API_KEY to offer them.")  # fmt: skip
-    result = client.health()
+    default = (settings.tavus_persona_id, settings.tavus_replica_id)
+    roles = [(p.persona_id, p.replica_id or settings.tavus_replica_id) for p in settings.tavus_personas.values()]
+    result = client.health([pair for pair in (default, *roles) if any(pair)])
     return ProviderStatus("tavus", "video", True, result.ok, result.detail)
 
 

@@ -163,6 +163,10 @@ PATHS: dict[str, Any] = {
     "/webhooks/razorpay": {"post": _webhook("Razorpay events (payment_link.paid credits the pack once)", [
         {"name": "X-Razorpay-Signature", "in": "header", "required": True, "schema": _STR},
     ])},
+    "/webhooks/tavus/{token}": {"post": _webhook(
+        "Tavus conversation callbacks; the token in the path is the conversation's own secret", [
+            {"name": "token", "in": "path", "required": True, "schema": _STR},
+        ])},
     "/openapi.json": {"get": {"summary": "This document", "responses": {
         "200": {"description": "OpenAPI 3.1", "content": {JSON: {"schema": _OPEN}}},
     }}},

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.api import analyze, health, openapi, responses, webhooks
+from core.api import analyze, health, openapi, responses, tavus_callbacks, webhooks
 from core.api.ratelimit import RateLimiter
 from core.context import AppContext
 
@@ -62,6 +62,9 @@ def build_routes(context: Callable[[], AppContext]) -> list[BaseRoute]:
     async def razorpay(request: Request) -> Response:
         return await webhooks.razorpay(request, context())
 
+    async def tavus(request: Request) -> Response:
+        return await tavus_callbacks.tavus(request, context())
+
     async def schema(_request: Request) -> Response:
         return JSONResponse(openapi.document())
 
@@ -71,6 +74,7 @@ def build_routes(context: Callable[[], AppContext]) -> list[BaseRoute]:
         ("/analyze-resume", ("POST",), analyze_resume),
         ("/api/v1/analyze-resume", ("POST",), analyze_resume),
         ("/webhooks/razorpay", ("POST",), razorpay),
+        ("/webhooks/tavus/{token}", ("POST",), tavus),
         ("/openapi.json", ("GET",), schema),
     ]
     return [Route(path, _guarded(methods, handler), methods=ALL_METHODS) for path, methods, handler in table]

@@ -249,7 +249,7 @@ def refund(ctx: AppContext, actor: Actor, charge_id: int, reason: str) -> Ledger
     """Give a charge back (its owner or an admin); refunding the same charge again returns the first refund."""
 
     def replay(session: Session) -> Transaction | None:
-        return session.scalar(select(Transaction).where(Transaction.refund_of_id == charge_id))
+        return refund_of(session, charge_id)
 
     def work(session: Session) -> Transaction:
         paid = session.get(Transaction, charge_id)
@@ -257,18 +257,7 @@ def refund(ctx: AppContext, actor: Actor, charge_id: int, reason: str) -> Ledger
             raise AppError(ErrorCode.NOT_FOUND, "We could not find that charge.")
         if paid.user_id != actor.id and not actor.is_admin:
             raise AppError(ErrorCode.PERMISSION_DENIED)
-        _claim(session, paid.id)  # a pending charge is settled by its refund
-        row = move_credits(
-            session,
-            paid.user_id,
-            -paid.amount,
-            kind=REFUND,
-            reason=reason,
-            actor_id=actor.id,
-            ref_type=paid.ref_type,
-            ref_id=paid.ref_id,
-            refund_of_id=paid.id,
-        )
+        row = refund_in(session, paid, reason, actor_id=actor.id)
         if paid.user_id != actor.id:
             audit.record(
                 session,
@@ -282,6 +271,20 @@ def refund(ctx: AppContext, actor: Actor, charge_id: int, reason: str) -> Ledger
         return row
 
     return entry(once(ctx, work, replay))
+
+
+def refund_in(session: Session, paid: Transaction, reason: str, *, actor_id: int | None) -> Transaction:
+    """Give `paid` back inside the caller's transaction (a pending charge is settled by its refund); a second
+    refund of the same charge fails on the unique refund_of_id, so callers check `refund_of(...)` first."""
+    _claim(session, paid.id)
+    return move_credits(
+        session, paid.user_id, -paid.amount, kind=REFUND, reason=reason, actor_id=actor_id,
+        ref_type=paid.ref_type, ref_id=paid.ref_id, refund_of_id=paid.id,
+    )  # fmt: skip
+
+
+def refund_of(session: Session, charge_id: int) -> Transaction | None:
+    return session.scalar(select(Transaction).where(Transaction.refund_of_id == charge_id))
 
 
 def run_paid(

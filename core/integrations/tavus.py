@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -32,8 +33,16 @@ LANGUAGE = "English"  # Tavus wants the full language name, not a code.
 # A verbose conversation (events and transcript of a 60-min call) is well under this.
 MAX_RESPONSE_BYTES = 5 * 1024 * 1024
 
-TRANSCRIPTION_READY = "application.transcription_ready"
+# Conversation callbacks (docs.tavus.io/sections/webhooks-and-callbacks); verbose GETs carry the same envelopes.
+REPLICA_JOINED = "system.replica_joined"
 SHUTDOWN = "system.shutdown"
+TRANSCRIPTION_READY = "application.transcription_ready"
+RECORDING_READY = "application.recording_ready"
+PERCEPTION_ANALYSIS = "application.perception_analysis"
+# Shutdown reasons (same page) that mean the call never got going: no transcript will follow. Matched on prefix,
+# since the docs write some with a " reached"/suffix and some without.
+STARTUP_FAILURES = ("exception_encountered_during_conversation_startup", "bot_could_not_join_meeting")
+MAX_ANALYSIS_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -44,15 +53,35 @@ class Conversation:
 
 
 @dataclass(frozen=True)
+class CallReport:
+    """What Tavus said about a call: from a verbose poll's events, or from the one event of a callback."""
+
+    ended: bool = False
+    replica_joined_at: datetime | None = None
+    shutdown_reason: str | None = None
+    transcript: list[dict[str, str]] | None = None
+    recording: dict[str, Any] | None = None
+    perception_analysis: str | None = None
+
+
+
+@dataclass(frozen=True)
 class ConversationState:
     status: str
-    transcript: list[dict[str, str]] | None
-    shutdown_reason: str | None
+    report: CallReport
     events: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ended(self) -> bool:
         return self.status == "ended"
+
+    @property
+    def transcript(self) -> list[dict[str, str]] | None:
+        return self.report.transcript
+
+    @property
+    def shutdown_reason(self) -> str | None:
+        return self.report.shutdown_reason
 
 
 @dataclass(frozen=True)
@@ -115,9 +144,10 @@ class TavusClient:
         conversational_context: str,
         custom_greeting: str | None = None,
         properties: dict[str, Any] | None = None,
+        callback_url: str | None = None,
     ) -> Conversation:
         """POST /v2/conversations. Uses the legacy persona_id/replica_id names only: Tavus rejects a body
-        that mixes them with pal_id/face_id."""
+        that mixes them with pal_id/face_id. Tavus POSTs the call's events to `callback_url`."""
         if not replica_id and not persona_id:
             raise AppError(
                 ErrorCode.TAVUS_ERROR,
@@ -130,6 +160,7 @@ class TavusClient:
             "conversational_context": conversational_context,
             "custom_greeting": custom_greeting,
             "properties": properties,
+            "callback_url": callback_url,
         }
         data = self._json("POST", "/v2/conversations", json={k: v for k, v in body.items() if v is not None})
         conversation_id, url = data.get("conversation_id"), data.get("conversation_url")
@@ -147,27 +178,43 @@ class TavusClient:
             raise _unexpected_reply("get", "no status")
         raw_events = data.get("events")
         events = [e for e in raw_events if isinstance(e, dict)] if isinstance(raw_events, list) else []
-        return ConversationState(
-            status=status,
-            transcript=_transcript(events, data),
-            shutdown_reason=_shutdown_reason(events, data),
-            events=events,
-        )
+        return ConversationState(status=status, report=call_report(events, data, ended=status == "ended"),
+                                 events=events)  # fmt: skip
 
     def end_conversation(self, conversation_id: str) -> None:
         """POST /v2/conversations/{id}/end. Tavus answers 200 also for an already-ended conversation; the
         reply body is undocumented, so it is not parsed."""
         self._send("POST", _conversation_path(conversation_id) + "/end")
 
-    def health(self) -> Health:
-        """Cheapest authenticated call (one replica) for the admin providers page; never raises."""
+    def persona_replica(self, persona_id: str) -> str | None:
+        """GET /v2/personas/{id}: the persona's `default_replica_id` (None when it has none). The reply nests
+        the persona in `data` (a list in the reference, an object in some examples); both are read."""
+        data = self._json("GET", "/v2/personas/" + quote(persona_id, safe=""))
+        body = data.get("data", data)
+        persona = body[0] if isinstance(body, list) and body else body
+        replica = persona.get("default_replica_id") if isinstance(persona, dict) else None
+        return replica if isinstance(replica, str) and replica else None
+
+    def health(self, pairs: list[tuple[str | None, str | None]]) -> Health:
+        """For the admin providers page; never raises. Each configured (persona_id, replica_id) must resolve a
+        replica: a persona without a default replica and no replica id is refused by Tavus with a 400 on
+        every conversation. Each persona is fetched (which checks the key and that it exists); without one,
+        the cheapest authenticated call (one replica) checks the key."""
         try:
-            data = self._json("GET", "/v2/replicas", params={"limit": 1})
+            if not any(persona for persona, _ in pairs):
+                data = self._json("GET", "/v2/replicas", params={"limit": 1})
+                total = data.get("total_count")
+                suffix = f"; {total} replica(s) on the account." if isinstance(total, int) else "."
+                if not any(replica for _, replica in pairs):
+                    return Health(ok=False, detail="Misconfigured: the key works, but no replica or persona is "
+                                                   "set. Set TAVUS_REPLICA_ID or TAVUS_PERSONA_ID.")  # fmt: skip
+                return Health(ok=True, detail="Tavus reachable" + suffix)
+            for persona, replica in pairs:  # each persona is fetched: that it exists is checked too
+                if persona and self.persona_replica(persona) is None and not replica:
+                    return Health(ok=False, detail=_no_replica(persona))
         except AppError as exc:
             return Health(ok=False, detail=exc.message)
-        total = data.get("total_count")
-        suffix = f"; {total} replica(s) on the account." if isinstance(total, int) else "."
-        return Health(ok=True, detail="Tavus reachable" + suffix)
+        return Health(ok=True, detail="Tavus reachable; every configured persona has a replica.")
 
     # --- HTTP plumbing ---------------------------------------------------------------------------
 
@@ -234,6 +281,25 @@ class TavusClient:
         return AppError(ErrorCode.TAVUS_ERROR, message, status=status, provider_message=detail)
 
 
+def failed_to_start(shutdown_reason: str | None) -> bool:
+    """A shutdown reason that means the call never got going, so no transcript will follow."""
+    return bool(shutdown_reason and shutdown_reason.lower().startswith(STARTUP_FAILURES))
+
+
+def _no_replica(persona_id: str) -> str:
+    return (f"Misconfigured: persona {persona_id} has no default replica and no replica id is set for it, so Tavus "
+            "refuses every conversation. Set TAVUS_REPLICA_ID (or the persona's replica_id), or give the persona "
+            "a default replica in Tavus.")  # fmt: skip
+
+
+def persona_without_replica(client: TavusClient, persona_id: str | None, replica_id: str | None) -> str | None:
+    """The sentence to refuse a conversation with before charging, when Tavus would refuse it for want of a
+    replica; None when a replica resolves."""
+    if replica_id or not persona_id or client.persona_replica(persona_id) is not None:
+        return None
+    return _no_replica(persona_id)
+
+
 def _conversation_path(conversation_id: str) -> str:
     return "/v2/conversations/" + quote(conversation_id, safe="")
 
@@ -256,13 +322,53 @@ def _provider_message(response: requests.Response) -> str:
     return ""
 
 
+def _event(events: list[dict[str, Any]], event_type: str) -> dict[str, Any] | None:
+    """The latest event of this type (webhook envelope shape), or None."""
+    return next((e for e in reversed(events) if e.get("event_type") == event_type), None)
+
+
 def _event_property(events: list[dict[str, Any]], event_type: str, name: str) -> Any:
-    """`properties[name]` of the latest event of this type (webhook envelope shape), or None."""
+    """`properties[name]` of the latest event of this type that has it, or None."""
     for event in reversed(events):
         properties = event.get("properties")
         if event.get("event_type") == event_type and isinstance(properties, dict) and name in properties:
             return properties[name]
     return None
+
+
+def call_report(events: list[dict[str, Any]], data: dict[str, Any] | None = None, *, ended: bool = False) -> CallReport:
+    """Read a call's events (and a verbose reply's top-level fields) into a CallReport. A shutdown or a
+    transcript means the call has ended whatever the status says; malformed properties read as absent."""
+    data = data or {}
+    joined = _event(events, REPLICA_JOINED)
+    transcript = _transcript(events, data)
+    shutdown_reason = _shutdown_reason(events, data)
+    recording = _event(events, RECORDING_READY)
+    analysis = _event_property(events, PERCEPTION_ANALYSIS, "analysis")
+    return CallReport(
+        ended=ended or shutdown_reason is not None or _event(events, SHUTDOWN) is not None or transcript is not None,
+        replica_joined_at=None if joined is None else _timestamp(joined.get("timestamp")),
+        shutdown_reason=shutdown_reason,
+        transcript=transcript,
+        recording=None if recording is None else _recording(recording.get("properties")) or None,
+        perception_analysis=analysis[:MAX_ANALYSIS_CHARS] if isinstance(analysis, str) and analysis else None,
+    )
+
+
+def _timestamp(value: Any) -> datetime:
+    """An event's ISO timestamp as naive UTC (the database's convention); now when missing or malformed."""
+    try:
+        stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.now(UTC).replace(tzinfo=None)
+    return (stamp.astimezone(UTC) if stamp.tzinfo else stamp).replace(tzinfo=None)
+
+
+def _recording(properties: Any) -> dict[str, Any]:
+    if not isinstance(properties, dict):
+        return {}
+    keep: dict[str, type | tuple[type, ...]] = {"bucket_name": str, "s3_key": str, "duration": (int, float)}
+    return {name: properties[name] for name, kind in keep.items() if isinstance(properties.get(name), kind)}
 
 
 def _transcript(events: list[dict[str, Any]], data: dict[str, Any]) -> list[dict[str, str]] | None:
@@ -286,4 +392,4 @@ def _transcript(events: list[dict[str, Any]], data: dict[str, Any]) -> list[dict
 
 def _shutdown_reason(events: list[dict[str, Any]], data: dict[str, Any]) -> str | None:
     reason = _event_property(events, SHUTDOWN, "shutdown_reason") or data.get("shutdown_reason")
-    return reason if isinstance(reason, str) and reason else None
+    return reason[:200] if isinstance(reason, str) and reason else None

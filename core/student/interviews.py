@@ -8,7 +8,10 @@ Tavus call or database write never costs a credit and never leaves an interview 
 
 Statuses: in_progress (answering, or the video call is live) → processing (the call ended, Tavus is still
 writing the transcript) → completed (scored; an InterviewResult exists) or unscored (the call ended without
-any answer to score). The app cannot receive Tavus webhooks, so video status is polled.
+any answer to score). Tavus reports a call through its callback_url (/webhooks/tavus/{token}, core/api) and
+the page polls as the fallback; both go through `_settle_video` under the row lock, so whichever comes first
+wins. A call that failed to start, or whose transcript has not come TAVUS_TRANSCRIPT_WAIT_SECONDS after it
+ended, is unscored and its charge refunded, once.
 
 Spoken answers: `transcribe_answer` turns a recording into text (core.ai.transcribe; nothing is stored), the
 student corrects it, and `answer` stores it like a typed answer plus the recording, the machine transcript and
@@ -23,9 +26,10 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -53,8 +57,16 @@ from core.engine.practice import (
 )
 from core.errors import AppError, ErrorCode
 from core.input_limits import check_text
-from core.integrations.tavus import ConversationState, TavusClient, choose_persona, conversation_properties
-from core.models import CV, Interview, InterviewResult
+from core.integrations.tavus import (
+    CallReport,
+    TavusClient,
+    call_report,
+    choose_persona,
+    conversation_properties,
+    failed_to_start,
+    persona_without_replica,
+)
+from core.models import CV, Interview, InterviewResult, Transaction
 from core.storage import new_key
 from core.student import jobs
 
@@ -80,6 +92,13 @@ NOT_FOUND_MESSAGE = "We could not find that interview."
 NO_CV_MESSAGE = "Upload a CV on the My CVs page first, then start an interview."
 NO_KEY_HINT = "Video interviews are off. To enable them, set TAVUS_API_KEY (and TAVUS_REPLICA_ID or TAVUS_PERSONA_ID)."
 NO_PERSONA_HINT = "Video interviews need a Tavus replica or persona: set TAVUS_REPLICA_ID or TAVUS_PERSONA_ID."
+NO_REPLICA_MESSAGE = ("Video interviews are not set up correctly: the interviewer has no video replica. An "
+                      "administrator needs to fix it on the Providers page. Nothing was charged.")  # fmt: skip
+NO_ANSWER_REASON = "The call ended before any answer could be scored. Start a new interview when you are ready."
+FAILED_START_REASON = "The video call could not start (the interviewer could not join), so there is nothing to score."
+NO_TRANSCRIPT_REASON = ("The call ended, but the video service sent no transcript within {minutes} minutes, so there "
+                        "is nothing to score.")  # fmt: skip
+CALLBACK_PATH = "/webhooks/tavus/"
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,13 @@ class InterviewRecord(InterviewSummary):
     charge_id: int | None
     updated_at: datetime
     result: dict[str, Any] | None  # score_interview's shape, once scored
+    # What Tavus reported about a video call, and the sentence saying why an interview is unscored.
+    replica_joined_at: datetime | None
+    ended_at: datetime | None
+    shutdown_reason: str | None
+    recording: dict[str, Any] | None
+    perception_analysis: str | None
+    unscored_reason: str | None
 
     def answer_for(self, question_id: str) -> dict[str, Any] | None:
         return next((a for a in self.answers if a.get("question_id") == question_id), None)
@@ -141,6 +167,8 @@ def _record(row: Interview, result: InterviewResult | None) -> InterviewRecord:
         conversation_id=row.conversation_id, conversation_url=row.conversation_url,
         credits_charged=row.credits_charged, charge_id=row.charge_id, updated_at=row.updated_at,
         result=None if result is None else {**(result.result or {}), **{a: getattr(result, a) for a in SCORE_AXES}},
+        replica_joined_at=row.replica_joined_at, ended_at=row.ended_at, shutdown_reason=row.shutdown_reason,
+        recording=row.recording, perception_analysis=row.perception_analysis, unscored_reason=row.unscored_reason,
     )  # fmt: skip
 
 
@@ -293,13 +321,15 @@ def start_practice(
 def _insert(
     ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge, *, mode: str, questions: list[dict[str, Any]],
     provider: str, conversation_id: str | None = None, conversation_url: str | None = None,
+    callback_token: str | None = None,
 ) -> InterviewRecord:  # fmt: skip
     with ctx.db.session() as session:
         row = Interview(
             user_id=actor.id, mode=mode, status=IN_PROGRESS, cv_id=inputs.cv_id, job_id=inputs.job_id,
             cv_filename=inputs.cv_filename[:255], job_title=(inputs.job_title or "General interview")[:200],
             questions=questions, answers=[], provider=provider, conversation_id=conversation_id,
-            conversation_url=conversation_url, credits_charged=paid.amount, charge_id=paid.id,
+            conversation_url=conversation_url, callback_token=callback_token, credits_charged=paid.amount,
+            charge_id=paid.id,
         )  # fmt: skip
         session.add(row)
         session.flush()
@@ -517,17 +547,23 @@ def _tavus(ctx: AppContext) -> TavusClient:
 def start_video(ctx: AppContext, actor: Actor, cv_id: int | None = None, job_id: int | None = None) -> InterviewRecord:
     """Charge the video price first, then create the Tavus conversation and store the interview.
 
-    A failed creation refunds the charge and stores nothing; a failed store ends the new conversation so it
-    does not keep running (and costing) without an interview the student can see.
+    A persona without a replica (Tavus would refuse the call) is refused before charging. A failed creation
+    refunds the charge and stores nothing; a failed store ends the new conversation so it does not keep
+    running (and costing) without an interview the student can see. Each conversation gets its own
+    unguessable callback token, the only credential of its callback URL.
     """
     client = _tavus(ctx)
     inputs = _inputs(ctx, actor, cv_id, job_id)
     price = ctx.settings.price_video_interview
+    persona_id, replica_id = choose_persona(ctx.settings, inputs.job_title)
+    if (problem := persona_without_replica(client, persona_id, replica_id)) is not None:
+        log.error("video interview refused: %s", problem)
+        raise AppError(ErrorCode.TAVUS_ERROR, NO_REPLICA_MESSAGE)
+    token = secrets.token_urlsafe(32)
 
     def create(paid: Charge) -> InterviewRecord:
         questions = generate_questions(inputs.resume, inputs.job_title, inputs.required, inputs.keywords)
         briefing = tavus_briefing(ctx, inputs, questions)
-        persona_id, replica_id = choose_persona(ctx.settings, inputs.job_title)
         try:
             conversation = client.create_conversation(
                 replica_id=replica_id,
@@ -536,13 +572,15 @@ def start_video(ctx: AppContext, actor: Actor, cv_id: int | None = None, job_id:
                 conversational_context=briefing.context,
                 custom_greeting=briefing.greeting,
                 properties=conversation_properties(ctx.settings),
+                callback_url=ctx.settings.public_base_url.rstrip("/") + CALLBACK_PATH + token,
             )
         except AppError as error:
             returned = f" Your {price} credits went back to your wallet." if price else ""
             raise AppError(ErrorCode.TAVUS_ERROR, error.message + returned, **error.details) from None
         try:
             return _insert(ctx, actor, inputs, paid, mode=VIDEO, questions=questions, provider="tavus",
-                           conversation_id=conversation.id, conversation_url=conversation.url)  # fmt: skip
+                           conversation_id=conversation.id, conversation_url=conversation.url,
+                           callback_token=token)  # fmt: skip
         except BaseException:
             _end_quietly(client, conversation.id)
             raise
@@ -591,7 +629,34 @@ def refresh_video(ctx: AppContext, actor: Actor, interview_id: int) -> Interview
     if current.finished or not current.conversation_id:
         return current
     state = _tavus(ctx).get_conversation(current.conversation_id, verbose=True)
-    return _apply_state(ctx, actor, interview_id, state)
+    with ctx.db.session() as session:
+        return _settle_video(ctx, session, _lock_own(session, actor, interview_id), state.report)
+
+
+def record_callback(ctx: AppContext, token: str, event: Mapping[str, Any]) -> InterviewRecord | None:
+    """One Tavus callback event for the interview whose callback URL carries `token`; None (and nothing
+    changes) when no interview has that token or the event names another conversation."""
+    with ctx.db.session() as session:
+        row = session.scalar(select(Interview).where(Interview.callback_token == token).with_for_update())
+        if row is None or event.get("conversation_id") not in (None, row.conversation_id):
+            return None
+        return _settle_video(ctx, session, row, call_report([dict(event)]))
+
+
+def settle_stalled_videos(ctx: AppContext) -> int:
+    """Unscore and refund every video interview whose transcript is overdue, also when nobody opens it again
+    (run by the server's periodic sweep); the number settled."""
+    cutoff = utcnow() - timedelta(seconds=ctx.settings.tavus_transcript_wait_seconds)
+    with ctx.db.read() as session:
+        stalled = list(session.scalars(
+            select(Interview.id).where(Interview.status == PROCESSING, Interview.ended_at < cutoff)
+        ))  # fmt: skip
+    settled = 0
+    for interview_id in stalled:
+        with ctx.db.session() as session:
+            row = session.get_one(Interview, interview_id, with_for_update=True)
+            settled += _settle_video(ctx, session, row, CallReport()).status == UNSCORED
+    return settled
 
 
 def end_video(ctx: AppContext, actor: Actor, interview_id: int) -> InterviewRecord:
@@ -610,22 +675,55 @@ def _read_own_video(ctx: AppContext, actor: Actor, interview_id: int, not_video:
     return current
 
 
-def _apply_state(ctx: AppContext, actor: Actor, interview_id: int, state: ConversationState) -> InterviewRecord:
-    """Record a polled state under a row lock, so two polls cannot both score the same transcript."""
-    with ctx.db.session() as session:
-        row = _lock_own(session, actor, interview_id)
-        if row.status in FINISHED:
-            return _record(row, _result_row(session, row.id))
-        row.updated_at = utcnow()
-        if state.transcript is None:
-            row.status = PROCESSING if state.ended else IN_PROGRESS
-            return _record(row, None)
-        row.transcript = state.transcript
-        result = score_transcript(state.transcript, row.questions)
-        if not result["questions_answered"]:
-            row.status, row.completed_at = UNSCORED, utcnow()
-            return _record(row, None)
-        return _complete(session, row, {**result, "shutdown_reason": state.shutdown_reason})
+def _settle_video(ctx: AppContext, session: Session, row: Interview, report: CallReport) -> InterviewRecord:
+    """Record what Tavus reported and move the locked interview on: the one path for polls and callbacks, so
+    two of them cannot both score a transcript or refund a charge, and a report that adds nothing changes
+    nothing. A finished interview still keeps a late recording or perception analysis."""
+    changed = _note_report(row, report)
+    if row.status in FINISHED:
+        if changed:
+            row.updated_at = utcnow()
+        return _record(row, _result_row(session, row.id))
+    if report.transcript is not None:
+        row.transcript = report.transcript
+        result = score_transcript(report.transcript, row.questions)
+        if result["questions_answered"]:
+            return _complete(session, row, {**result, "shutdown_reason": row.shutdown_reason})
+        return _unscored(session, row, NO_ANSWER_REASON, refund=False)
+    if failed_to_start(row.shutdown_reason):
+        return _unscored(session, row, FAILED_START_REASON, refund=True)
+    wait = ctx.settings.tavus_transcript_wait_seconds
+    if row.ended_at is not None and utcnow() - row.ended_at >= timedelta(seconds=wait):
+        return _unscored(session, row, NO_TRANSCRIPT_REASON.format(minutes=f"{wait / 60:g}"), refund=True)
+    status = IN_PROGRESS if row.ended_at is None else PROCESSING
+    if changed or status != row.status:
+        row.status, row.updated_at = status, utcnow()
+    return _record(row, None)
+
+
+def _note_report(row: Interview, report: CallReport) -> bool:
+    """Keep the first report of each fact (the call's end, its shutdown reason, …); True when one was new."""
+    new = {
+        "replica_joined_at": report.replica_joined_at, "ended_at": utcnow() if report.ended else None,
+        "shutdown_reason": report.shutdown_reason, "recording": report.recording,
+        "perception_analysis": report.perception_analysis,
+    }  # fmt: skip
+    changed = False
+    for name, value in new.items():
+        if value is not None and getattr(row, name) is None:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _unscored(session: Session, row: Interview, reason: str, *, refund: bool) -> InterviewRecord:
+    """Close the interview as unscored, saying why; with `refund`, its charge goes back, at most once."""
+    paid = session.get(Transaction, row.charge_id) if refund and row.charge_id else None
+    if paid is not None and ledger.refund_of(session, paid.id) is None:
+        ledger.refund_in(session, paid, f"Refund: video interview {row.id} could not be scored", actor_id=None)
+        reason += f" Your {-paid.amount} credits went back to your wallet."
+    row.status, row.completed_at, row.updated_at, row.unscored_reason = UNSCORED, utcnow(), utcnow(), reason[:300]
+    return _record(row, None)
 
 
 def _end_quietly(client: TavusClient, conversation_id: str) -> None:

@@ -17,7 +17,7 @@ STATUS_LABELS = {
     IN_PROGRESS: "In progress",
     PROCESSING: "Waiting for the transcript",
     COMPLETED: "Completed",
-    UNSCORED: "Ended without answers",
+    UNSCORED: "Not scored",
 }
 MODE_LABELS = {"practice": "Practice", "video": "Video"}
 TRANSCRIBERS = {"offline": "the offline transcriber", "openai": "the transcription service"}
@@ -116,10 +116,8 @@ def render_feedback(entry: Mapping[str, Any]) -> None:
 def render_result(record: InterviewRecord) -> None:
     """Scores, strengths, weaknesses and recommendations, then the answers or the transcript."""
     if record.status == UNSCORED:
-        st.warning(
-            "The call ended before any answer could be scored. Start a new interview when you are ready.",
-            icon=":material/videocam_off:",
-        )
+        reason = record.unscored_reason or "The call ended before any answer could be scored."
+        st.warning(plain(reason), icon=":material/videocam_off:")
     result = record.result
     if result is not None:
         metrics([("Overall", result["overall"]), ("Technical", result["technical"]),

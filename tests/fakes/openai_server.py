@@ -14,6 +14,8 @@ scripted once answers every retry. Every request is recorded (method, path, head
 
 Transcriptions are checked as the real API checks them: a multipart/form-data body with a `model` field
 naming a transcription model and a non-empty `file` in a supported format, or a 400/404 in OpenAI's shape.
+A chat request whose `json_schema` response_format has `strict: true` must keep strict mode's rules
+(tests/fakes/openai_strict.py), or gets the 400 `invalid_request_error` the API answers.
 
 `FakeAPIServer` is the shared machinery; tests/fakes/mistral_server.py builds on it.
 """
@@ -28,6 +30,8 @@ from email.parser import BytesParser
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
+
+from tests.fakes.openai_strict import strict_problem
 
 API_KEY = "sk-test-fake-key-0123456789"
 
@@ -259,6 +263,8 @@ class FakeOpenAI(FakeAPIServer):
         return super().default_reply(route)
 
     def refuse(self, route: str, request: Recorded) -> Reply | None:
+        if route == "chat":
+            return self._refuse_chat(request)
         if route != "transcribe":
             return None
         kind = request.headers.get("content-type", "").split(";")[0]
@@ -280,6 +286,14 @@ class FakeOpenAI(FakeAPIServer):
             return invalid("Audio file is too short. Minimum audio length is 0.1 seconds.", param="file",
                            code="audio_too_short")  # fmt: skip
         return None
+
+    def _refuse_chat(self, request: Recorded) -> Reply | None:
+        """A `json_schema` response_format with `strict: true` must keep strict mode's rules (openai_strict.py)."""
+        response_format = (request.json or {}).get("response_format") if isinstance(request.json, dict) else None
+        if not isinstance(response_format, dict) or response_format.get("type") != "json_schema":
+            return None
+        problem = strict_problem(response_format.get("json_schema"))
+        return None if problem is None else invalid(problem, param="response_format")
 
     def content_reply(self, request: Recorded, reply: Reply) -> tuple[Reply, Any]:
         if self._route(request.method, request.path) != "transcribe":

@@ -1,11 +1,19 @@
 """A small fake Tavus API on 127.0.0.1 that speaks the real wire format (docs.tavus.io/api-reference).
 
 Covers what the app uses: POST /v2/conversations, GET /v2/conversations/{id}[?verbose=true],
-POST /v2/conversations/{id}/end and GET /v2/replicas. Conversations move active → ended (by End, by
-`finish()` or after a scripted number of polls); verbose replies then carry `system.shutdown` and
-`application.transcription_ready` events in the webhook envelope shape. `fail(mode)` makes the next
-requests fail the way Tavus does (400/401/402/500 bodies), hang past the client's time-out, or send
+POST /v2/conversations/{id}/end, GET /v2/replicas and GET /v2/personas/{id}. Conversations move active →
+ended (by End, by `finish()` or after a scripted number of polls); verbose replies then carry
+`system.shutdown` and `application.transcription_ready` events in the webhook envelope shape;
+`end_without_transcript()` ends a call with the shutdown event only, as Tavus does when a call fails to start.
+`deliver()` POSTs a conversation's events to its callback_url, as Tavus's callbacks do. `fail(mode)` makes
+the next requests fail the way Tavus does (400/401/402/500 bodies), hang past the client's time-out, or send
 malformed JSON. Every request is recorded.
+
+Creation is as strict as the documented API (docs.tavus.io/api-reference/conversations/create-conversation),
+with 400 `{"error": ...}` bodies: max_call_duration over 3600, a language code where a full name is wanted,
+a persona without a default replica and no replica_id, an unknown persona, or both naming schemes at once.
+Unknown fields are refused too: the docs do not say Tavus does, but our client must send only documented ones.
+The error texts are ours; Tavus documents the shape, not these sentences.
 
     with FakeTavus() as tavus:
         client = TavusClient(tavus.api_key, tavus.url, timeout=1)
@@ -16,6 +24,8 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +58,29 @@ ERROR_MODES: dict[str, tuple[int, dict[str, str]]] = {
 }
 OTHER_MODES = ("hang", "malformed")
 
+CREATE_FIELDS = {
+    "replica_id", "persona_id", "pal_id", "face_id", "audio_only", "callback_url", "conversation_name",
+    "conversational_context", "custom_greeting", "memory_stores", "document_ids", "document_retrieval_strategy",
+    "document_tags", "test_mode", "require_auth", "max_participants", "properties",
+}  # fmt: skip
+PROPERTY_FIELDS = {
+    "max_call_duration", "participant_left_timeout", "participant_absent_timeout", "enable_recording",
+    "enable_closed_captions", "enable_transcription", "apply_greenscreen", "language",
+    "recording_s3_bucket_name", "recording_s3_bucket_region", "aws_assume_role_arn",
+}  # fmt: skip
+MAX_CALL_DURATION = 3600
+LANGUAGES = {
+    "multilingual", "english", "spanish", "french", "german", "italian", "portuguese", "dutch", "polish",
+    "russian", "turkish", "arabic", "hindi", "bengali", "tamil", "telugu", "marathi", "japanese", "korean",
+    "chinese", "mandarin", "indonesian", "vietnamese", "thai", "swedish", "norwegian", "danish", "finnish",
+    "czech", "greek", "romanian", "hungarian", "ukrainian", "hebrew", "malay", "filipino",
+}  # fmt: skip
+# persona_id -> default_replica_id (None: a persona without a default replica).
+DEFAULT_PERSONAS: dict[str, str | None] = {
+    "p-default": "r-default", "p-marketing": "r-marketing", "p-interviewer": "r-anna", "p-only": "r-anna",
+    "p-no-replica": None,
+}  # fmt: skip
+
 
 @dataclass
 class Recorded:
@@ -75,8 +108,10 @@ def _now() -> str:
 
 
 class FakeTavus:
-    def __init__(self, api_key: str = "tavus-test-key", hang_seconds: float = 10.0, flat_verbose: bool = False) -> None:
+    def __init__(self, api_key: str = "tavus-test-key", hang_seconds: float = 10.0, flat_verbose: bool = False,
+                 personas: dict[str, str | None] | None = None) -> None:  # fmt: skip
         self.api_key = api_key
+        self.personas = dict(DEFAULT_PERSONAS if personas is None else personas)
         self.hang_seconds = hang_seconds
         # The docs list `shutdown_reason` and `transcript` among the verbose fields without fixing where they
         # sit; flat_verbose serves them at the top level instead of inside events, to test the fallback.
@@ -138,6 +173,31 @@ class FakeTavus:
         with self._lock:
             self._end(self.conversations[conversation_id], reason, transcript)
 
+    def end_without_transcript(
+        self, conversation_id: str, reason: str = "exception_encountered_during_conversation_startup"
+    ) -> None:
+        """End a conversation with a shutdown event and no transcript ever (a failed start, a lost one)."""
+        with self._lock:
+            self._end(self.conversations[conversation_id], reason, with_transcript=False)
+
+    def deliver(self, conversation_id: str, event_types: tuple[str, ...] | None = None) -> list[int]:
+        """POST the conversation's events (those of `event_types`, else all) to its callback_url, one request
+        each in the webhook envelope; the HTTP statuses the receiver answered."""
+        with self._lock:
+            conv = self.conversations[conversation_id]
+            url = conv.body["callback_url"]
+            events = [e for e in conv.events if event_types is None or e["event_type"] in event_types]
+        statuses = []
+        for event in events:
+            payload = json.dumps({**event, "webhook_url": url}).encode()
+            request = urllib.request.Request(url, payload, {"Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=30) as reply:
+                    statuses.append(reply.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+        return statuses
+
     def requests_to(self, method: str, path: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and r.path == path]
 
@@ -152,12 +212,15 @@ class FakeTavus:
                     self._mode, self._mode_left = None, None
             return mode
 
-    def _end(self, conv: FakeConversation, reason: str, transcript: list[dict[str, str]] | None = None) -> None:
+    def _end(self, conv: FakeConversation, reason: str, transcript: list[dict[str, str]] | None = None,
+             with_transcript: bool = True) -> None:  # fmt: skip
         if conv.status == "ended":
             return
         conv.status = "ended"
         replica = conv.body.get("replica_id") or "r-default"
         conv.events.append(_event(conv.id, "system.shutdown", "system", replica_id=replica, shutdown_reason=reason))
+        if not with_transcript:
+            return
         conv.events.append(
             _event(
                 conv.id,
@@ -181,6 +244,12 @@ class FakeTavus:
                 "created_at": _now(),
             }
             return 200, {"data": [replica], "total_count": 1}
+        if path.startswith("/v2/personas/") and method == "GET":
+            persona_id = path.removeprefix("/v2/personas/")
+            if persona_id not in self.personas:
+                return 400, {"error": "Invalid persona_id"}
+            return 200, {"data": [{"persona_id": persona_id, "persona_name": "Interviewer",
+                                   "default_replica_id": self.personas[persona_id], "created_at": _now()}]}
         parts = path.strip("/").split("/")
         if len(parts) >= 3 and parts[:2] == ["v2", "conversations"]:
             with self._lock:
@@ -194,13 +263,35 @@ class FakeTavus:
                     return 200, None
         return 404, {"message": "Not Found"}
 
-    def _create(self, body: Any) -> tuple[int, Any]:
+    def _refusal(self, body: Any) -> str | None:
+        """Why Tavus would refuse this create body (400), or None."""
         if not isinstance(body, dict):
-            return 400, {"error": "Invalid request body"}
+            return "Invalid request body"
+        if unknown := sorted(set(body) - CREATE_FIELDS):
+            return f"Unknown field(s): {', '.join(unknown)}"
         if ("persona_id" in body and "pal_id" in body) or ("replica_id" in body and "face_id" in body):
-            return 400, {"error": "Cannot have both persona_id and pal_id"}
-        if not (body.get("replica_id") or body.get("face_id") or body.get("persona_id") or body.get("pal_id")):
-            return 400, {"error": "replica_id is required when the persona has no default replica"}
+            return "Cannot have both persona_id and pal_id"
+        properties = body.get("properties") or {}
+        if not isinstance(properties, dict):
+            return "properties must be an object"
+        if unknown := sorted(set(properties) - PROPERTY_FIELDS):
+            return f"Unknown field(s) in properties: {', '.join(unknown)}"
+        duration = properties.get("max_call_duration", MAX_CALL_DURATION)
+        if not isinstance(duration, int) or isinstance(duration, bool) or not 0 < duration <= MAX_CALL_DURATION:
+            return f"max_call_duration must be an integer between 1 and {MAX_CALL_DURATION}"
+        language = properties.get("language", "english")
+        if not isinstance(language, str) or language.lower() not in LANGUAGES:
+            return f"Invalid language {language!r}: use the full language name, e.g. 'english', or 'multilingual'"
+        persona = body.get("persona_id") or body.get("pal_id")
+        if persona is not None and persona not in self.personas:
+            return "Invalid persona_id"
+        if not (body.get("replica_id") or body.get("face_id") or (persona and self.personas[persona])):
+            return "replica_id is required: the persona has no default_replica_id"
+        return None
+
+    def _create(self, body: Any) -> tuple[int, Any]:
+        if (refusal := self._refusal(body)) is not None:
+            return 400, {"error": refusal}
         with self._lock:
             conv_id = f"c{next(self._ids):06d}"
             conv = FakeConversation(
@@ -211,7 +302,8 @@ class FakeTavus:
                 transcript=list(self.transcript),
             )
             self.conversations[conv_id] = conv
-            conv.events.append(_event(conv_id, "system.replica_joined", "system", replica_id=body.get("replica_id")))
+            replica = body.get("replica_id") or self.personas.get(body.get("persona_id") or "")
+            conv.events.append(_event(conv_id, "system.replica_joined", "system", replica_id=replica))
         return 200, {
             "conversation_id": conv_id,
             "conversation_name": body.get("conversation_name", ""),

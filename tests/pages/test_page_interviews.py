@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.billing import ledger
+from core.models import Interview
 from core.student import cvs, interviews, jobs, progress
 from tests.conftest import CORPUS
 from tests.fakes.tavus_server import FakeTavus
@@ -211,3 +212,28 @@ def test_failed_video_start_shows_a_plain_message_and_refunds(open_app, app_env,
     [message] = texts(at, "error")
     assert "having problems" in message and "5 credits went back to your wallet" in message
     assert ledger.balance(app_env, student) == 10 and interviews.list_interviews(app_env, student) == []
+
+
+def test_a_video_call_that_failed_to_start_is_shown_unscored_with_the_reason_and_refunded_once(
+    open_app, app_env, student, job, tavus
+):
+    at = start(open_app(student, page=PAGE), job.id, "video")
+    [summary] = interviews.list_interviews(app_env, student)
+    record = interviews.get_interview(app_env, student, summary.id)
+    assert ledger.balance(app_env, student) == 5
+    tavus.end_without_transcript(record.conversation_id)  # the interviewer never joined; no transcript will come
+    at.button(key="iv_check").click().run()
+    assert not at.exception, at.exception
+    [warning] = texts(at, "warning")
+    assert "could not start" in warning and "Your 5 credits went back to your wallet." in warning
+    assert "Not scored" in " ".join(texts(at, "caption"))
+    assert not at.get("iframe") and not [b for b in at.button if b.key in ("iv_check", "iv_end")]
+
+    with app_env.db.session() as session:  # Tavus's callback arrives too: the first outcome stands
+        token = session.get_one(Interview, record.id).callback_token
+    [shutdown] = [e for e in tavus.conversations[record.conversation_id].events if e["event_type"] == "system.shutdown"]
+    assert interviews.record_callback(app_env, token, shutdown).status == "unscored"
+    at.run()
+    assert not at.exception and texts(at, "warning") == [warning]
+    assert ledger.balance(app_env, student) == 10
+    assert [e.kind for e in ledger.ledger(app_env, student)].count("refund") == 1

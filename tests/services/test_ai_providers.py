@@ -11,16 +11,27 @@ import socket
 import time
 from dataclasses import dataclass
 
+import openai
 import pytest
 
 from core.ai import DEFAULT_MODELS, GEMINI_BASE_URL, OLLAMA_BASE_URL, build_provider, health, prompts
 from core.ai.base import LOCAL, Enriched, enrich
 from core.ai.prompts import PromptError
-from core.ai.schemas import AnswerFeedbackWording, InsightsWording, InterviewQuestions, Recommendations
+from core.ai.schemas import (
+    AnswerFeedbackWording,
+    FieldWording,
+    FlashcardsWording,
+    InsightsWording,
+    InterviewQuestions,
+    Recommendations,
+    TavusContext,
+    wire_schema,
+)
 from core.config import Settings
 from core.errors import AppError, ErrorCode
 from tests.fakes.mistral_server import FakeMistral
 from tests.fakes.openai_server import API_KEY, FakeAPIServer, FakeOpenAI, answer, error, slow
+from tests.fakes.openai_strict import strict_problem
 
 FEEDBACK_VARS = {
     "question": "Tell me about a hard bug.",
@@ -424,3 +435,108 @@ def test_health_shows_ocr_beside_another_ai_provider(
 def test_health_missing_key(settings: Settings) -> None:
     [ai, _] = health.check(settings.model_copy(update={"ai_provider": "gemini"}))
     assert (ai.active, ai.reachable) == (True, False) and "AI_API_KEY" in ai.detail
+
+
+# --- strict structured outputs: the fake refuses what OpenAI refuses ---------------------------------------------
+
+TASK_SCHEMAS = [InsightsWording, FlashcardsWording, InterviewQuestions, AnswerFeedbackWording, TavusContext,
+                FieldWording]  # fmt: skip
+
+
+def strict_request(fake: FakeOpenAI, schema: dict, *, strict: bool = True, name: str = "wording") -> object:
+    client = openai.OpenAI(api_key=API_KEY, base_url=fake.base_url, max_retries=0, timeout=5)
+    return client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}],
+        response_format={"type": "json_schema", "json_schema": {"name": name, "schema": schema, "strict": strict}},
+    )  # type: ignore[call-overload]  # fmt: skip
+
+
+def strict_object(**properties: dict) -> dict:
+    return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
+
+
+def nested(depth: int) -> dict:
+    node: dict = {"type": "string"}
+    for _ in range(depth):
+        node = strict_object(inner=node)
+    return node
+
+
+BROKEN_SCHEMAS = {
+    "no additionalProperties": ({"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]},
+                                "'additionalProperties' is required to be supplied and to be false"),
+    "nested additionalProperties true": (strict_object(card={**strict_object(front={"type": "string"}),
+                                                             "additionalProperties": True}),
+                                         "In context=('properties', 'card'), 'additionalProperties'"),
+    "optional property": ({**strict_object(a={"type": "string"}, b={"type": "string"}), "required": ["a"]},
+                          "Missing 'b'"),
+    "allOf": (strict_object(a={"allOf": [{"type": "string"}]}), "'allOf' is not permitted"),
+    "oneOf": (strict_object(a={"oneOf": [{"type": "string"}]}), "'oneOf' is not permitted"),
+    "default": (strict_object(a={"type": "string", "default": "x"}), "'default' is not permitted"),
+    "minLength": (strict_object(a={"type": "string", "minLength": 1}), "'minLength' is not permitted"),
+    "uniqueItems": (strict_object(a={"type": "array", "items": {"type": "string"}, "uniqueItems": True}),
+                    "'uniqueItems' is not permitted"),
+    "patternProperties": ({**strict_object(), "patternProperties": {"^x": {"type": "string"}}},
+                          "'patternProperties' is not permitted"),
+    "root anyOf": ({"anyOf": [strict_object(a={"type": "string"})]}, "type: \"object\""),
+    "root array": ({"type": "array", "items": {"type": "string"}}, "got 'type: \"array\"'"),
+    "too deep": (nested(11), "nested more than 10 levels"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_SCHEMAS))
+def test_the_fake_refuses_schemas_that_break_strict_mode_as_openai_does(fake_openai: FakeOpenAI, case: str) -> None:
+    schema, words = BROKEN_SCHEMAS[case]
+    fake_openai.script("chat", answer({"a": "x"}))
+    with pytest.raises(openai.BadRequestError) as caught:
+        strict_request(fake_openai, schema)
+    refusal = caught.value
+    assert refusal.status_code == 400 and refusal.type == "invalid_request_error"
+    assert refusal.param == "response_format" and words in refusal.body["message"]
+    assert refusal.body["message"].startswith("Invalid schema for response_format 'wording': ")
+    assert strict_request(fake_openai, schema, strict=False).choices[0].message.content == '{"a": "x"}'
+
+
+def test_the_fake_accepts_what_strict_mode_supports(fake_openai: FakeOpenAI) -> None:
+    fake_openai.script("chat", answer({}))
+    supported = {
+        **strict_object(
+            text={"type": "string", "description": "d", "pattern": "^[a-z]+$", "format": "email"},
+            score={"type": "integer", "minimum": 0, "maximum": 100, "multipleOf": 1},
+            tags={"type": "array", "items": {"type": "string", "enum": ["a", "b"]}, "minItems": 1, "maxItems": 3},
+            maybe={"anyOf": [{"type": "string"}, {"type": "null"}]},
+            either={"type": ["string", "null"]},
+            ref={"$ref": "#/$defs/card"},
+            fixed={"const": "x"},
+        ),
+        "title": "T",
+        "$defs": {"card": strict_object(front={"type": "string"})},
+    }
+    assert strict_request(fake_openai, supported).choices[0].finish_reason == "stop"
+    assert strict_request(fake_openai, nested(9)).choices[0].finish_reason == "stop"
+
+
+def test_the_fake_refuses_a_bad_schema_name(fake_openai: FakeOpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        strict_request(fake_openai, strict_object(), name="has spaces")
+    assert caught.value.param == "response_format" and "json_schema.name" in caught.value.body["message"]
+
+
+@pytest.mark.parametrize("schema", TASK_SCHEMAS, ids=lambda s: s.__name__)
+def test_our_schemas_pass_strict_mode_and_the_plain_form_would_not(fake_openai: FakeOpenAI, schema: type) -> None:
+    fake_openai.script("chat", answer({}))
+    assert strict_request(fake_openai, wire_schema(schema, strict=True), name=schema.__name__).choices
+    with pytest.raises(openai.BadRequestError) as caught:  # Gemini's form (no additionalProperties) is not strict
+        strict_request(fake_openai, wire_schema(schema, strict=False), name=schema.__name__)
+    assert "'additionalProperties' is required" in caught.value.body["message"]
+
+
+def test_the_openai_provider_sends_strict_schemas_the_fake_accepts(backend: Backend) -> None:
+    """Through the provider as the app calls it: a refused schema would fall back to local wording."""
+    backend.fake.script("chat", answer(GOOD))
+    result = backend.enrich()
+    assert result.source == backend.name and result.value.feedback == GOOD["feedback"]
+    sent = backend.chats[0].json["response_format"]
+    if backend.name in ("openai", "ollama"):
+        assert sent["json_schema"]["strict"] is True
+        assert strict_problem(sent["json_schema"]) is None

@@ -4,6 +4,8 @@ refunds, resuming, recordings and who may see or change an interview."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -387,7 +389,9 @@ def test_a_call_without_answers_is_unscored(video_ctx, tavus, student, cv, job) 
     done = interviews.refresh_video(video_ctx, student, record.id)
     greeting_only = [{"role": "assistant", "content": "Hello?"}]
     assert (done.status, done.result, done.transcript) == ("unscored", None, greeting_only)
+    assert done.unscored_reason == interviews.NO_ANSWER_REASON
     assert count(video_ctx, InterviewResult) == 0 and progress.interview_history(video_ctx, student, student.id) == []
+    assert refunds(video_ctx, student) == []  # the call took place: Tavus charged for it, so do we
 
 
 @pytest.mark.parametrize(
@@ -444,3 +448,175 @@ def test_practice_and_video_calls_do_not_mix(video_ctx, student, cv, job) -> Non
             call()
         assert caught.value.code == ErrorCode.INVALID_INPUT
     assert interviews.unfinished(video_ctx, student).id == video.id  # the newest unfinished one
+
+
+# --- Tavus callbacks, the bounded wait for the transcript, refunds -----------------------------------------
+
+
+def token_of(ctx: AppContext, interview_id: int) -> str:
+    with ctx.db.session() as session:
+        return session.get_one(Interview, interview_id).callback_token
+
+
+def events_of(tavus: FakeTavus, conversation_id: str) -> dict[str, dict[str, Any]]:
+    return {e["event_type"]: e for e in tavus.conversations[conversation_id].events}
+
+
+def refunds(ctx: AppContext, actor: Actor) -> list[tuple[str, int]]:
+    return [kind for kind in ledger_kinds(ctx, actor) if kind[0] == "refund"]
+
+
+def ended_long_ago(ctx: AppContext, interview_id: int) -> None:
+    """Move the call's end back past the transcript wait (rather than sleeping through it)."""
+    with ctx.db.session() as session:
+        row = session.get_one(Interview, interview_id)
+        row.ended_at = row.ended_at - timedelta(seconds=ctx.settings.tavus_transcript_wait_seconds + 1)
+
+
+def test_each_conversation_gets_its_own_unguessable_callback_url(video_ctx, tavus, student, cv, job) -> None:
+    first = interviews.start_video(video_ctx, student, cv.id, job.id)
+    second = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tokens = [token_of(video_ctx, first.id), token_of(video_ctx, second.id)]
+    assert tokens[0] != tokens[1] and all(len(t) >= 43 for t in tokens)  # 32 random bytes each
+    sent = [r.body["callback_url"] for r in tavus.requests_to("POST", "/v2/conversations")]
+    base = video_ctx.settings.public_base_url.rstrip("/")
+    assert sent == [f"{base}/webhooks/tavus/{token}" for token in tokens]
+
+
+def test_callbacks_store_each_fact_score_once_and_polling_then_agrees(video_ctx, tavus, student, cv, job) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    token, conversation_id = token_of(video_ctx, record.id), record.conversation_id
+    tavus.finish(conversation_id, reason="participant_left_timeout reached")
+    events = events_of(tavus, conversation_id)
+
+    joined = interviews.record_callback(video_ctx, token, events["system.replica_joined"])
+    assert joined.status == "in_progress" and joined.replica_joined_at is not None and joined.ended_at is None
+    shutdown = interviews.record_callback(video_ctx, token, events["system.shutdown"])
+    assert shutdown.status == "processing" and shutdown.shutdown_reason == "participant_left_timeout reached"
+    done = interviews.record_callback(video_ctx, token, events["application.transcription_ready"])
+    assert done.status == "completed" and done.result["overall"] > 0 and len(done.transcript) == 4
+    assert done.result["shutdown_reason"] == "participant_left_timeout reached"
+
+    again = interviews.record_callback(video_ctx, token, events["application.transcription_ready"])  # a replay
+    assert again == done and count(video_ctx, InterviewResult) == 1
+    assert interviews.record_callback(video_ctx, token, events["system.shutdown"]) == done
+    assert interviews.refresh_video(video_ctx, student, record.id) == done  # polling finds it finished
+    assert tavus.requests_to("GET", f"/v2/conversations/{conversation_id}") == []  # and does not even ask
+
+    recording = {"event_type": "application.recording_ready", "conversation_id": conversation_id,
+                 "properties": {"bucket_name": "b", "s3_key": "rec/c1.mp4", "duration": 600}}  # fmt: skip
+    perception = {"event_type": "application.perception_analysis", "conversation_id": conversation_id,
+                  "properties": {"analysis": "Steady eye contact; smiled often."}}  # fmt: skip
+    interviews.record_callback(video_ctx, token, recording)
+    late = interviews.record_callback(video_ctx, token, perception)  # after scoring: still kept
+    assert late.recording == {"bucket_name": "b", "s3_key": "rec/c1.mp4", "duration": 600}
+    assert late.perception_analysis == "Steady eye contact; smiled often."
+    assert (late.status, late.result) == ("completed", done.result)
+    unknown = interviews.record_callback(video_ctx, token, {"event_type": "application.something_new"})
+    assert unknown == late
+    assert ledger_kinds(video_ctx, student) == [("welcome", 10), ("charge", -5)]  # nothing refunded
+
+
+def test_unknown_token_or_another_conversation_changes_nothing(video_ctx, tavus, student, cv, job) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tavus.finish(record.conversation_id)
+    transcript = events_of(tavus, record.conversation_id)["application.transcription_ready"]
+    assert interviews.record_callback(video_ctx, "x" * 43, transcript) is None
+    elsewhere = {**transcript, "conversation_id": "c-someone-else"}
+    assert interviews.record_callback(video_ctx, token_of(video_ctx, record.id), elsewhere) is None
+    assert interviews.get_interview(video_ctx, student, record.id) == record
+
+
+def test_a_poll_first_makes_the_callback_a_no_op(video_ctx, tavus, student, cv, job) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tavus.finish(record.conversation_id)
+    polled = interviews.refresh_video(video_ctx, student, record.id)
+    assert polled.status == "completed"
+    token = token_of(video_ctx, record.id)
+    for event in tavus.conversations[record.conversation_id].events:
+        assert interviews.record_callback(video_ctx, token, event) == polled
+    assert count(video_ctx, InterviewResult) == 1
+
+
+@pytest.mark.parametrize("first", ["callback", "poll"])
+def test_a_call_that_failed_to_start_is_unscored_and_refunded_once(video_ctx, tavus, student, cv, job, first) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tavus.end_without_transcript(record.conversation_id, "bot_could_not_join_meeting_it_was_probably_ended")
+    token, shutdown = token_of(video_ctx, record.id), events_of(tavus, record.conversation_id)["system.shutdown"]
+    steps = [lambda: interviews.record_callback(video_ctx, token, shutdown),
+             lambda: interviews.refresh_video(video_ctx, student, record.id)]  # fmt: skip
+    if first == "poll":
+        steps.reverse()
+    done = steps[0]()
+    assert (done.status, done.result, done.transcript) == ("unscored", None, None)
+    assert done.unscored_reason.startswith("The video call could not start")
+    assert done.unscored_reason.endswith("Your 5 credits went back to your wallet.")
+    assert steps[1]() == done and steps[0]() == done
+    assert interviews.end_video(video_ctx, student, record.id) == done
+    assert ledger.balance(video_ctx, student) == 10
+    assert ledger_kinds(video_ctx, student) == [("welcome", 10), ("charge", -5), ("refund", 5)]
+    assert interviews.unfinished(video_ctx, student) is None
+
+
+def test_no_transcript_within_the_wait_is_unscored_refunded_once_and_a_late_one_changes_nothing(
+    video_ctx, tavus, student, cv, job
+) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tavus.end_without_transcript(record.conversation_id, "participant_left_timeout reached")
+    waiting = interviews.refresh_video(video_ctx, student, record.id)
+    assert waiting.status == "processing" and waiting.ended_at is not None and refunds(video_ctx, student) == []
+    assert interviews.settle_stalled_videos(video_ctx) == 0  # still within the wait
+
+    ended_long_ago(video_ctx, record.id)
+    done = interviews.refresh_video(video_ctx, student, record.id)
+    assert done.status == "unscored" and "no transcript within 15 minutes" in done.unscored_reason
+    assert refunds(video_ctx, student) == [("refund", 5)] and ledger.balance(video_ctx, student) == 10
+
+    tavus.conversations[record.conversation_id].status = "active"
+    tavus.finish(record.conversation_id)  # the transcript comes after all: too late, the first outcome stands
+    late = events_of(tavus, record.conversation_id)["application.transcription_ready"]
+    assert interviews.record_callback(video_ctx, token_of(video_ctx, record.id), late) == done
+    assert interviews.refresh_video(video_ctx, student, record.id) == done
+    assert refunds(video_ctx, student) == [("refund", 5)] and count(video_ctx, InterviewResult) == 0
+
+
+def test_the_sweep_settles_interviews_nobody_reopens(video_ctx, tavus, student, cv, job) -> None:
+    stalled = interviews.start_video(video_ctx, student, cv.id, job.id)
+    recent = interviews.start_video(video_ctx, student, cv.id, job.id)
+    for record in (stalled, recent):
+        tavus.end_without_transcript(record.conversation_id, "participant_left_timeout reached")
+        shutdown = events_of(tavus, record.conversation_id)["system.shutdown"]
+        assert interviews.record_callback(video_ctx, token_of(video_ctx, record.id), shutdown).status == "processing"
+    ended_long_ago(video_ctx, stalled.id)
+    assert interviews.settle_stalled_videos(video_ctx) == 1
+    assert interviews.settle_stalled_videos(video_ctx) == 0
+    assert interviews.get_interview(video_ctx, student, stalled.id).status == "unscored"
+    assert interviews.get_interview(video_ctx, student, recent.id).status == "processing"
+    assert refunds(video_ctx, student) == [("refund", 5)]
+
+
+def test_racing_polls_and_callbacks_refund_once(video_ctx, tavus, student, cv, job) -> None:
+    record = interviews.start_video(video_ctx, student, cv.id, job.id)
+    tavus.end_without_transcript(record.conversation_id)
+    token, shutdown = token_of(video_ctx, record.id), events_of(tavus, record.conversation_id)["system.shutdown"]
+    calls = [lambda: interviews.record_callback(video_ctx, token, shutdown),
+             lambda: interviews.refresh_video(video_ctx, student, record.id)] * 4  # fmt: skip
+    with ThreadPoolExecutor(len(calls)) as pool:
+        outcomes = [future.result() for future in [pool.submit(call) for call in calls]]
+    assert {o.status for o in outcomes} == {"unscored"}
+    assert refunds(video_ctx, student) == [("refund", 5)] and ledger.balance(video_ctx, student) == 10
+
+
+def test_persona_without_a_replica_is_refused_before_charging(video_ctx, tavus, student, cv, job) -> None:
+    settings = video_ctx.settings.model_copy(
+        update={"tavus_replica_id": None, "tavus_persona_id": "p-no-replica", "tavus_personas": {}}
+    )
+    persona_only = AppContext(settings, video_ctx.db)
+    with pytest.raises(AppError) as caught:
+        interviews.start_video(persona_only, student, cv.id, job.id)
+    assert caught.value.code == ErrorCode.TAVUS_ERROR and "no video replica" in caught.value.message
+    assert "Nothing was charged" in caught.value.message
+    assert ledger_kinds(video_ctx, student) == [("welcome", 10)] and count(video_ctx, Interview) == 0
+    assert tavus.requests_to("POST", "/v2/conversations") == []
+    with_default = AppContext(settings.model_copy(update={"tavus_persona_id": "p-default"}), video_ctx.db)
+    assert interviews.start_video(with_default, student, cv.id, job.id).status == "in_progress"

@@ -6,7 +6,7 @@ import pytest
 
 from core import providers_health
 from core.access import Role
-from core.config import Settings
+from core.config import Settings, TavusPersona
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
 from tests.fakes.mistral_server import FakeMistral
@@ -34,7 +34,7 @@ def test_configured_backends_are_probed_without_revealing_keys(ctx, make_user, f
     with FakeTavus() as tavus, FakeRazorpay() as razorpay:
         settings = ctx.settings.model_copy(update={
             "ai_provider": "openai", "ai_api_key": API_KEY, "ai_base_url": fake_openai.base_url,
-            "tavus_api_key": tavus.api_key, "tavus_base_url": tavus.url,
+            "tavus_api_key": tavus.api_key, "tavus_base_url": tavus.url, "tavus_persona_id": "p-default",
             "payment_provider": "razorpay", "razorpay_key_id": razorpay.key_id,
             "razorpay_key_secret": razorpay.key_secret, "razorpay_base_url": razorpay.url,
         })  # fmt: skip
@@ -59,6 +59,30 @@ def test_wrong_keys_and_dead_servers_show_as_unreachable(ctx, make_user, fake_op
     assert rows["video"].reachable is False
     assert rows["payments"].reachable is False and "refused the keys" in rows["payments"].detail
     assert not any("sk-wrong-key" in row.detail or "not-the-secret" in row.detail for row in rows.values())
+
+
+@pytest.mark.parametrize(
+    ("setup", "reachable", "words"),
+    [
+        ({"tavus_persona_id": "p-no-replica"}, False, "Misconfigured: persona p-no-replica has no default replica"),
+        ({"tavus_persona_id": "p-no-replica", "tavus_replica_id": "r-anna"}, True, "every configured persona"),
+        ({"tavus_replica_id": "r-anna", "tavus_personas": {"sales": TavusPersona(persona_id="p-no-replica")}},
+         True, "every configured persona"),  # the role's persona falls back to TAVUS_REPLICA_ID
+        ({"tavus_persona_id": "p-default",
+          "tavus_personas": {"sales": TavusPersona(persona_id="p-no-replica")}}, False, "p-no-replica"),
+        ({}, False, "no replica or persona is set"),
+    ],
+)
+def test_tavus_check_fetches_the_personas_and_requires_a_replica(ctx, make_user, setup, reachable, words) -> None:
+    with FakeTavus() as tavus:
+        settings = ctx.settings.model_copy(update={"tavus_api_key": tavus.api_key, "tavus_base_url": tavus.url,
+                                                   **setup})  # fmt: skip
+        rows = by_kind(providers_health.check_all(AppContext(settings, ctx.db), make_user(role=Role.ADMIN)))
+        fetched = {r.path for r in tavus.requests if r.path.startswith("/v2/personas/")}
+    assert (rows["video"].active, rows["video"].reachable) == (True, reachable)
+    assert words in rows["video"].detail and tavus.api_key not in rows["video"].detail
+    personas = {setup.get("tavus_persona_id")} | {p.persona_id for p in setup.get("tavus_personas", {}).values()}
+    assert fetched == {f"/v2/personas/{p}" for p in personas if p}
 
 
 @pytest.mark.parametrize("role", [Role.STUDENT, Role.COUNSELOR])
@@ -87,7 +111,7 @@ def test_admin_page_with_every_backend_configured_shows_them_reachable_and_no_ke
         env = {
             "AI_PROVIDER": "openai", "AI_API_KEY": API_KEY, "AI_BASE_URL": fake_openai.base_url,
             "MISTRAL_API_KEY": ocr.api_key, "MISTRAL_BASE_URL": ocr.origin,
-            "TAVUS_API_KEY": tavus.api_key, "TAVUS_BASE_URL": tavus.url,
+            "TAVUS_API_KEY": tavus.api_key, "TAVUS_BASE_URL": tavus.url, "TAVUS_PERSONA_ID": "p-default",
             "PAYMENT_PROVIDER": "razorpay", "RAZORPAY_KEY_ID": razorpay.key_id,
             "RAZORPAY_KEY_SECRET": razorpay.key_secret, "RAZORPAY_BASE_URL": razorpay.url,
         }  # fmt: skip

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
+import requests
 
 from core.config import Settings, TavusPersona
 from core.context import AppContext
 from core.errors import AppError, ErrorCode
 from core.integrations.tavus import (
-    ConversationState,
     TavusClient,
     build_tavus,
+    call_report,
     choose_persona,
     conversation_properties,
+    failed_to_start,
+    persona_without_replica,
 )
 from tests.fakes.tavus_server import FakeTavus
 
@@ -125,12 +129,8 @@ def test_finish_with_scripted_transcript(tavus: FakeTavus, client: TavusClient) 
 
     state = client.get_conversation(conversation_id)
 
-    assert state == ConversationState(
-        status="ended",
-        transcript=script[1:],
-        shutdown_reason="max_call_duration reached",
-        events=state.events,
-    )
+    assert (state.status, state.transcript, state.shutdown_reason) == ("ended", script[1:], "max_call_duration reached")
+    assert state.report.ended and state.report.replica_joined_at is not None and state.report.recording is None
 
 
 def test_transcript_and_reason_at_top_level_are_read_too() -> None:
@@ -240,12 +240,118 @@ def test_errors_on_end_and_get_are_tavus_errors(tavus: FakeTavus, client: TavusC
 
 
 def test_health(tavus: FakeTavus, client: TavusClient) -> None:
-    healthy = client.health()
+    healthy = client.health([(None, "r-default")])
     assert healthy.ok and "1 replica" in healthy.detail
     assert tavus.requests_to("GET", "/v2/replicas")[0].query == {"limit": ["1"]}
     tavus.fail("401")
-    unhealthy = client.health()
+    unhealthy = client.health([(None, "r-default")])
     assert not unhealthy.ok and "credentials" in unhealthy.detail
+
+
+def test_health_fetches_each_persona_and_requires_a_replica(tavus: FakeTavus, client: TavusClient) -> None:
+    assert client.health([("p-default", None), ("p-marketing", None)]).ok
+    assert [r.path for r in tavus.requests] == ["/v2/personas/p-default", "/v2/personas/p-marketing"]
+    persona_only = client.health([("p-default", None), ("p-no-replica", None)])
+    assert not persona_only.ok
+    assert persona_only.detail.startswith("Misconfigured: persona p-no-replica has no default replica")
+    assert "TAVUS_REPLICA_ID" in persona_only.detail
+    assert client.health([("p-no-replica", "r-anna")]).ok  # a replica id makes the persona usable
+    assert tavus.requests[-1].path == "/v2/personas/p-no-replica"  # still fetched: the key and the id are checked
+    nothing = client.health([])
+    assert not nothing.ok and "no replica or persona is set" in nothing.detail
+    unknown = client.health([("p-gone", None)])
+    assert not unknown.ok and "did not accept" in unknown.detail
+
+
+def test_persona_without_replica_is_found_before_any_conversation(tavus: FakeTavus, client: TavusClient) -> None:
+    assert persona_without_replica(client, "p-default", None) is None
+    assert persona_without_replica(client, "p-no-replica", "r-anna") is None
+    assert tavus.requests_to("GET", "/v2/personas/p-no-replica") == []  # a replica id needs no look-up
+    assert "p-no-replica" in (persona_without_replica(client, "p-no-replica", None) or "")
+    with pytest.raises(AppError) as caught:  # what Tavus answers when asked anyway
+        client.create_conversation(None, "p-no-replica", "name", "context")
+    assert caught.value.details["status"] == 400 and "default_replica_id" in caught.value.details["provider_message"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"properties": {"max_call_duration": 3601}}, "max_call_duration"),
+        ({"properties": {"language": "en"}}, "full language name"),
+        ({"properties": {"language": "en-US"}}, "full language name"),
+        ({"properties": {"enable_transcript": True}}, "Unknown field(s) in properties: enable_transcript"),
+        ({"replica": "r-anna"}, "Unknown field(s): replica"),
+        ({"persona_id": "p-unknown"}, "Invalid persona_id"),
+        ({"pal_id": "p-default"}, "Cannot have both"),
+    ],
+)
+def test_the_fake_refuses_what_tavus_refuses(tavus: FakeTavus, change: dict, words: str) -> None:
+    body = {"replica_id": "r-anna", "persona_id": "p-default", "conversation_name": "n",
+            "properties": {"max_call_duration": 3600, "language": "English"}}  # fmt: skip
+    for key, value in change.items():
+        body[key] = {**body[key], **value} if key == "properties" else value
+    reply = requests.post(tavus.url + "/v2/conversations", json=body, headers={"x-api-key": tavus.api_key}, timeout=5)
+    assert reply.status_code == 400 and words in reply.json()["error"]
+    assert list(reply.json()) == ["error"]  # Tavus's error shape
+    assert tavus.conversations == {}
+
+
+def test_what_our_client_sends_is_accepted_by_the_strict_fake(tavus: FakeTavus, client: TavusClient) -> None:
+    """The longest configurable call, the persona map's fallbacks and a callback URL: all valid for Tavus."""
+    properties = conversation_properties(Settings(tavus_max_call_seconds=10**6))
+    assert properties["max_call_duration"] == 3600 and properties["language"] == "English"
+    client.create_conversation("r-anna", "p-default", "n", "c", "hi", properties, "https://app.example/webhooks/t/x")
+    client.create_conversation(None, "p-default", "n", "c", properties=properties)
+    assert len(tavus.conversations) == 2
+
+
+def test_a_call_can_end_without_a_transcript(tavus: FakeTavus, client: TavusClient) -> None:
+    conversation_id = _create(client)
+    tavus.end_without_transcript(conversation_id)
+    state = client.get_conversation(conversation_id)
+    assert state.ended and state.transcript is None
+    assert state.shutdown_reason == "exception_encountered_during_conversation_startup"
+    assert failed_to_start(state.shutdown_reason)
+    assert [e["event_type"] for e in state.events] == ["system.replica_joined", "system.shutdown"]
+
+
+@pytest.mark.parametrize(
+    ("reason", "startup"),
+    [
+        ("exception_encountered_during_conversation_startup", True),
+        ("bot_could_not_join_meeting_it_was_probably_ended", True),
+        ("participant_left_timeout reached", False),
+        ("participant_absent_timeout", False),
+        ("max_call_duration reached", False),
+        ("end_conversation_endpoint_hit", False),
+        (None, False),
+    ],
+)
+def test_startup_failure_reasons(reason: str | None, startup: bool) -> None:
+    assert failed_to_start(reason) is startup
+
+
+def test_call_report_reads_each_callback_event() -> None:
+    def report(event_type: str, **properties: object):
+        return call_report([{"event_type": event_type, "timestamp": "2025-07-11T06:45:47.472000Z",
+                             "properties": properties}])  # fmt: skip
+
+    joined = report("system.replica_joined", replica_id="r1")
+    assert joined.replica_joined_at == datetime(2025, 7, 11, 6, 45, 47, 472000) and not joined.ended
+    shutdown = report("system.shutdown", replica_id="r1", shutdown_reason="max_call_duration reached")
+    assert shutdown.ended and shutdown.shutdown_reason == "max_call_duration reached" and shutdown.transcript is None
+    transcript = report("application.transcription_ready", transcript=[
+        {"role": "system", "content": "prompt"}, {"role": "user", "content": "hi"}, {"role": 1, "content": "x"}])
+    assert transcript.ended and transcript.transcript == [{"role": "user", "content": "hi"}]
+    recording = report("application.recording_ready", bucket_name="b", s3_key="k/1.mp4", duration=1234, extra="x")
+    assert recording.recording == {"bucket_name": "b", "s3_key": "k/1.mp4", "duration": 1234}
+    assert report("application.perception_analysis", analysis="Calm, good eye contact.").perception_analysis == (
+        "Calm, good eye contact."
+    )
+    malformed = call_report([{"event_type": "application.recording_ready", "properties": "nope"},
+                             {"event_type": "system.replica_joined", "timestamp": "yesterday"}])  # fmt: skip
+    assert malformed.recording is None and malformed.replica_joined_at is not None
+    assert call_report([{"event_type": "application.something_new", "properties": {}}]) == call_report([])
 
 
 def test_build_tavus_needs_a_key() -> None:
