@@ -46,6 +46,17 @@ UNAVAILABLE = (
 REFUSED = "The payment service refused this request. Please try again later; you were not charged."
 
 
+class KeysRefused(Exception):
+    """Razorpay answered 401: the key id or secret is wrong. Its wording varies ("The api key provided is
+    invalid", "Authentication failed") and the SDK drops the status, so the session's response hook raises this."""
+
+
+def _refuse_keys_on_401(response: requests.Response, *_args: object, **_kwargs: object) -> requests.Response:
+    if response.status_code == 401:
+        raise KeysRefused
+    return response
+
+
 @dataclass(frozen=True)
 class CheckoutRequest:
     reference: str  # our idempotency key; Razorpay's reference_id (unique per link, at most 40 characters)
@@ -113,7 +124,9 @@ class RazorpayPaymentLinks:
         self, key_id: str, key_secret: str, base_url: str | None = None, timeout: float = TIMEOUT_SECONDS
     ) -> None:
         options = {"base_url": base_url.rstrip("/")} if base_url else {}
-        self._client = razorpay.Client(session=deadline.requests_session(), auth=(key_id, key_secret), **options)
+        session = deadline.requests_session()
+        session.hooks["response"].append(_refuse_keys_on_401)
+        self._client = razorpay.Client(session=session, auth=(key_id, key_secret), **options)
         self._client.set_app_details({"title": "InterviewPrep"})
         self._timeout = timeout
 
@@ -173,6 +186,9 @@ class RazorpayPaymentLinks:
         try:
             with deadline.limit(self._timeout, MAX_RESPONSE_BYTES):  # one deadline for the call, not per read
                 result = method(argument, timeout=self._timeout)
+        except KeysRefused as error:
+            log.warning("razorpay refused the API keys (HTTP 401)")
+            raise AppError(ErrorCode.PAYMENT_ERROR, REFUSED, keys_refused=True) from error
         except razorpay.errors.BadRequestError as error:
             log.warning("razorpay refused a request: %s", error)
             raise AppError(ErrorCode.PAYMENT_ERROR, REFUSED) from error
