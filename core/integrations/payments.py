@@ -230,14 +230,22 @@ def webhook_signature_valid(body: bytes, signature: str, secret: str) -> bool:
     return hmac.compare_digest(expected.encode(), signature.strip().encode())
 
 
-def webhook_link_status(event: Mapping[str, Any]) -> PaymentStatus | None:
-    """The payment link's status carried by a `payment_link.*` event; None for any other event."""
-    if not str(event.get("event", "")).startswith("payment_link."):
+def webhook_link_status(event: object) -> PaymentStatus | None:
+    """The payment link's status carried by a `payment_link.*` event; None for any other event.
+
+    Raises ValueError for a body that is not a Razorpay event, or a `payment_link.*` event without its link.
+    """
+    if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+        raise ValueError("not a Razorpay event")
+    if not event["event"].startswith("payment_link."):
         return None
-    link = (((event.get("payload") or {}).get("payment_link") or {}).get("entity")) or {}
-    if not isinstance(link, Mapping) or not link.get("id"):
-        return None
-    return link_status(link)
+    try:
+        link = event["payload"]["payment_link"]["entity"]
+        if not isinstance(link.get("id"), str) or not link["id"]:
+            raise ValueError("the payment link has no id")
+        return link_status(link)
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ValueError("a payment_link event without a payment link entity") from error
 
 
 def build_payment_provider(settings: Settings) -> PaymentProvider:
