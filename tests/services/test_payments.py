@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 import razorpay
 import requests
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.billing import ledger, purchases
 from core.context import AppContext
+from core.db import utcnow
 from core.errors import AppError, ErrorCode
 from core.integrations.payments import DemoPayments, RazorpayPaymentLinks, build_payment_provider
 from core.models import Payment, Transaction
@@ -370,3 +373,29 @@ def test_a_401_of_any_wording_is_a_refusal_of_the_keys(rzp_ctx, fake, make_user,
     with pytest.raises(AppError) as error:  # a 400 from Razorpay is another refusal, not of the keys
         rzp_ctx.payments.fetch("plink_unknown")
     assert error.value.details == {}
+
+
+def test_reconcile_within_a_deadline_leaves_the_rest_for_later(rzp_ctx, fake, make_user):
+    student = make_user()
+    for _ in range(3):
+        purchases.buy(rzp_ctx, student, 10, key())
+    for link_id in fake.links:
+        fake.pay(link_id)
+    fake.fail("hang")
+    started = time.monotonic()
+    assert purchases.reconcile(rzp_ctx, student, within=1) == []
+    assert time.monotonic() - started < 2
+    assert len([r for r in fake.requests if r.method == "GET"]) == 1  # the deadline passed during the first
+    fake.fail(None)
+    assert len(purchases.reconcile(rzp_ctx, student, within=5)) == 3
+    assert ledger.balance(rzp_ctx, student) == 40
+
+
+def test_reconcile_has_no_age_cut_off(rzp_ctx, fake, make_user):
+    student = make_user()
+    purchases.buy(rzp_ctx, student, 10, key())
+    fake.pay(next(iter(fake.links)))
+    with rzp_ctx.db.session() as session:
+        session.execute(update(Payment).values(created_at=utcnow() - timedelta(days=90)))
+        session.commit()
+    assert [r.credits for r in purchases.reconcile(rzp_ctx, student)] == [10]
