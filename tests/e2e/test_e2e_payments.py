@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, expect
 from sqlalchemy import select
 
 from core.accounts import users
@@ -53,7 +53,7 @@ def pay_ctx(e2e_server: AppServer) -> Iterator[AppContext]:
     ctx.db.dispose()
 
 
-def alert(tab: StreamlitPage, kind: str) -> object:
+def alert(tab: StreamlitPage, kind: str) -> Locator:
     return tab.page.get_by_test_id(f"stAlertContent{kind}")
 
 
@@ -61,7 +61,7 @@ def purchases_of(ctx: AppContext, user_id: int) -> list[tuple[int, int]]:
     with ctx.db.session() as session:
         rows = session.execute(select(Transaction.amount, Transaction.balance_after)
                                .where(Transaction.user_id == user_id, Transaction.kind == "purchase"))  # fmt: skip
-        return [tuple(row) for row in rows]
+        return [(amount, balance) for amount, balance in rows]
 
 
 def test_a_pack_paid_on_razorpay_is_credited_after_signing_in_on_the_return_tab(
