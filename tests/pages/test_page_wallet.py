@@ -154,6 +154,20 @@ def test_sign_in_credits_a_paid_link_whose_return_was_lost(open_app, make_user, 
     assert ledger.balance(ctx, student) == 20  # asked once per session
 
 
+def test_check_now_on_the_wallet_asks_razorpay_again(open_app, make_user, ctx, razorpay_env):
+    """Signed in before paying (sign-in found nothing to credit), then paid in another tab whose return is lost."""
+    student = make_user()
+    at = open_app(student, WALLET)
+    at.button(key="buy_10").click().run()
+    razorpay_env.pay(next(iter(razorpay_env.links)))
+    at.run()
+    assert ledger.balance(ctx, student) == 10  # asked once per session, at sign-in
+    at.button(key="check_payments").click().run()
+    assert not at.exception
+    assert texts(at, "success") == ["Your payment for 10 credits went through: credits added."]
+    assert metric(at, "Your credits") == "20"
+
+
 def test_razorpay_down_does_not_hold_up_sign_in(open_app, make_user, ctx, razorpay_env):
     student = make_user()
     for _ in range(3):  # three links waiting, Razorpay hanging on each question
