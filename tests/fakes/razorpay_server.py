@@ -9,6 +9,7 @@ input_validation_failed or extra_field_sent) for an amount below 100 paise or no
 Links do not take ("<field> is/are not required and should not be sent"), a callback_url without
 callback_method "get", an expire_by less than 15 minutes ahead, or a reference_id already used. A missing
 currency is not an error: Payment Links default to INR (razorpay.com/docs/api/payments/payment-links).
+Razorpay's documentation gives no text for a missing amount or a wrong callback_method: those two are ours.
 `pay(link_id)` plays the buyer: it marks the link paid and returns the query string Razorpay appends to
 callback_url, signed as Razorpay signs it; a browser does the same at the link's short_url (GET shows a pay
 button, POST pays and redirects to callback_url). `fail(mode)` makes the next requests fail (500
