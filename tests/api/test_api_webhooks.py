@@ -73,7 +73,7 @@ def purchases_of(ctx: AppContext, student: Actor) -> list[Transaction]:
 
 def test_a_signed_paid_event_credits_once(server_ctx, razorpay_fake, new_user, paid_link, post):
     student = new_user()
-    body, _ = razorpay_fake.paid_event(paid_link(student), WEBHOOK_SECRET)
+    body, _ = razorpay_fake.link_event(paid_link(student), WEBHOOK_SECRET)
     response = post(body)
     assert response.status_code == 200, response.text
     assert response.json() == {"success": True, "handled": True, "credited_now": True}
@@ -86,7 +86,7 @@ def test_the_signature_is_checked_on_the_raw_body(server_ctx, razorpay_fake, new
     """Razorpay signs the bytes it sends; the same JSON spaced differently (and with non-ASCII text) has its own
     signature, and a signature over a re-serialised copy does not fit the bytes sent."""
     student = new_user()
-    event = json.loads(razorpay_fake.paid_event(paid_link(student), WEBHOOK_SECRET)[0])
+    event = json.loads(razorpay_fake.link_event(paid_link(student), WEBHOOK_SECRET)[0])
     event["payload"]["payment_link"]["entity"]["description"] = "10 crédits — ₹100"
     spaced = json.dumps(event, indent=3, ensure_ascii=False).encode()
     compact_signature = webhook_signature(WEBHOOK_SECRET, json.dumps(event).encode())
@@ -108,7 +108,7 @@ WRONG_SIGNATURES: dict[str, Callable[[bytes], str]] = {
 @pytest.mark.parametrize("wrong", WRONG_SIGNATURES.values(), ids=WRONG_SIGNATURES.keys())
 def test_a_wrong_signature_is_a_400_and_credits_nothing(server_ctx, razorpay_fake, new_user, paid_link, post, wrong):
     student = new_user()
-    body, right = razorpay_fake.paid_event(paid_link(student), WEBHOOK_SECRET)
+    body, right = razorpay_fake.link_event(paid_link(student), WEBHOOK_SECRET)
     response = post(body, wrong(body))
     assert response.status_code == 400
     assert response.json()["code"] == "INVALID_SIGNATURE"
@@ -120,7 +120,7 @@ def test_a_wrong_signature_is_a_400_and_credits_nothing(server_ctx, razorpay_fak
 def test_a_duplicated_and_a_replayed_event_credit_once(server_ctx, razorpay_fake, new_user, paid_link, post):
     """Razorpay delivers at least once (retries, duplicates); an attacker may replay a captured request."""
     student = new_user()
-    body, signature = razorpay_fake.paid_event(paid_link(student), WEBHOOK_SECRET)
+    body, signature = razorpay_fake.link_event(paid_link(student), WEBHOOK_SECRET)
     with ThreadPoolExecutor(max_workers=2) as pool:  # the duplicate arrives while the first is handled
         answers = list(pool.map(lambda _: post(body, signature), range(2)))
     assert [a.status_code for a in answers] == [200, 200]
@@ -139,8 +139,23 @@ def test_other_events_and_unknown_links_are_acknowledged(server_ctx, razorpay_fa
     for event in (captured, {**captured, "event": "order.paid"}):
         response = post(json.dumps(event).encode())
         assert (response.status_code, response.json()) == (200, {"success": True, "handled": False})
-    unknown = razorpay_fake.paid_event(paid_link(new_user()), WEBHOOK_SECRET)[0].replace(b'"plink_', b'"plink_x', 1)
+    unknown = razorpay_fake.link_event(paid_link(new_user()), WEBHOOK_SECRET)[0].replace(b'"plink_', b'"plink_x', 1)
     assert post(unknown).json() == {"success": True, "handled": False, "credited_now": False}
+    assert ledger.balance(server_ctx, student) == 10
+
+
+def test_an_expired_link_is_marked_so_and_credits_nothing(server_ctx, razorpay_fake, new_user, post):
+    student = new_user()
+    started = purchases.buy(server_ctx, student, 10, uuid.uuid4().hex)
+    with server_ctx.db.session() as session:
+        link_id = session.scalar(select(Payment.provider_ref).where(Payment.id == started.payment_id))
+    razorpay_fake.set_status(link_id, "expired")
+    body, signature = razorpay_fake.link_event(link_id, WEBHOOK_SECRET)
+    assert json.loads(body)["event"] == "payment_link.expired"
+    assert post(body, signature).json() == {"success": True, "handled": True, "credited_now": False}
+    with server_ctx.db.session() as session:
+        assert session.get(Payment, started.payment_id).status == "expired"
+    assert purchases.pending_checkouts(server_ctx, student) == []
     assert ledger.balance(server_ctx, student) == 10
 
 
@@ -168,7 +183,7 @@ def test_a_webhook_racing_the_return_redirect_credits_exactly_once(server_ctx, r
     with server_ctx.db.session() as session:
         link_id = session.scalar(select(Payment.provider_ref).where(Payment.id == started.payment_id))
     params = razorpay_fake.pay(link_id)
-    body, signature = razorpay_fake.paid_event(link_id, WEBHOOK_SECRET)
+    body, signature = razorpay_fake.link_event(link_id, WEBHOOK_SECRET)
     gate = threading.Barrier(8)
 
     def webhook(_i: int) -> bool:

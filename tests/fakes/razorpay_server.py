@@ -153,21 +153,19 @@ class FakeRazorpay:
             "razorpay_signature": sign(self.key_secret, link_id, link["reference_id"], "paid", payment_id),
         }
 
-    def paid_event(self, link_id: str, webhook_secret: str) -> tuple[bytes, str]:
-        """The `payment_link.paid` webhook Razorpay POSTs for a paid link: (raw body, X-Razorpay-Signature)."""
+    def link_event(self, link_id: str, webhook_secret: str) -> tuple[bytes, str]:
+        """The webhook Razorpay POSTs for the link's present status (`payment_link.paid`, `.expired`,
+        `.cancelled`, ...): (raw body, X-Razorpay-Signature)."""
         with self._lock:
             link = json.loads(json.dumps(self.links[link_id]))
-        payment = link["payments"][-1]
-        event = {
-            "entity": "event", "account_id": "acc_FakeAccount01", "event": "payment_link.paid",
-            "contains": ["payment_link", "order", "payment"],
-            "payload": {
-                "payment_link": {"entity": link},
-                "payment": {"entity": {"id": payment["payment_id"], "entity": "payment", "amount": payment["amount"],
-                                       "currency": link["currency"], "status": "captured", "method": "upi"}},
-            },
-            "created_at": int(time.time()),
-        }  # fmt: skip
+        payload: dict[str, Any] = {"payment_link": {"entity": link}}
+        if link["payments"]:
+            payment = link["payments"][-1]
+            payload["payment"] = {"entity": {"id": payment["payment_id"], "entity": "payment",
+                                             "amount": payment["amount"], "currency": link["currency"],
+                                             "status": "captured", "method": "upi"}}  # fmt: skip
+        event = {"entity": "event", "account_id": "acc_FakeAccount01", "event": f"payment_link.{link['status']}",
+                 "contains": list(payload), "payload": payload, "created_at": int(time.time())}  # fmt: skip
         body = json.dumps(event).encode()
         return body, webhook_signature(webhook_secret, body)
 
