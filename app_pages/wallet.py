@@ -1,4 +1,7 @@
-"""Wallet: balance, credit packs, the return from the payment page, and the transaction history."""
+"""Wallet: balance, credit packs, links waiting for payment, and the transaction history.
+
+A return from the payment page and reconciliation are handled for every page by core.ui.payment_return.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from core.billing import ledger, purchases
-from core.errors import AppError
+from core.ui import payment_return
 from core.ui.actions import clicked, done, flash, once_button, show_flashes
-from core.ui.feedback import show_error, user_errors
+from core.ui.feedback import user_errors
 from core.ui.state import current_actor, get_ctx
 
 KIND_LABELS = {"purchase": "Purchase", "grant": "Grant", "welcome": "Welcome", "charge": "Charge", "refund": "Refund"}
@@ -22,42 +25,6 @@ ctx = get_ctx()
 def money(amount: float, currency: str) -> str:
     text = f"{amount:,.2f}".removesuffix(".00")
     return f"₹{text}" if currency == "INR" else f"{text} {currency}"
-
-
-def finish_payment_return() -> None:
-    """The provider sent the buyer back here with a signed query string: verify, credit once, clean the URL."""
-    params = st.query_params.to_dict()
-    if not any(name.startswith("razorpay_") for name in params):
-        return
-    st.query_params.clear()
-    result = None
-    with user_errors():
-        result = purchases.complete_return(ctx, actor, params)
-    if result is None:
-        return
-    if result.credited_now:
-        flash(f"Payment received: {result.credits} credits added to your wallet.")
-    elif result.paid:
-        flash("This payment is already in your wallet.", kind="info")
-    else:
-        flash("Razorpay has not confirmed this payment yet. Your credits appear here as soon as it does.", kind="info")
-    st.rerun()
-
-
-def reconcile_once_per_visit() -> None:
-    """Credit payments whose buyer never came back (no webhooks): once per browser session."""
-    if st.session_state.get("wallet_reconciled"):
-        return
-    st.session_state["wallet_reconciled"] = True
-    try:
-        credited = purchases.reconcile(ctx, actor)
-    except AppError as error:
-        show_error(error)
-        return
-    for result in credited:
-        flash(f"Your payment for {result.credits} credits went through: credits added.")
-    if credited:
-        st.rerun()
 
 
 def process_buy() -> None:
@@ -105,7 +72,7 @@ def render_pending() -> None:
             if checkout.checkout_url:
                 st.link_button("Pay on Razorpay", checkout.checkout_url, type="primary", icon=":material/open_in_new:")
     if pending and st.button("I have paid: check now", key="check_payments"):
-        st.session_state.pop("wallet_reconciled", None)
+        payment_return.ask_again()
         st.rerun()
 
 
@@ -157,8 +124,6 @@ def render_history() -> None:
 
 
 st.title("Wallet")
-finish_payment_return()
-reconcile_once_per_visit()
 show_flashes()
 process_buy()
 st.metric("Your credits", ledger.balance(ctx, actor))

@@ -63,10 +63,9 @@ def _payments(settings: Settings) -> ProviderStatus:
     try:
         provider.fetch("plink_health_check")
     except AppError as error:
-        cause = str(error.__cause__ or "")
-        if "authentication" in cause.lower():
+        if error.details.get("keys_refused"):  # a 401, whatever its wording
             return ProviderStatus(provider.name, "payments", True, False, "Answered, but refused the keys.")
-        if error.message == REFUSED:
+        if error.message == REFUSED:  # e.g. "The id provided does not exist": the keys were accepted
             return ProviderStatus(provider.name, "payments", True, True, "Reachable; keys accepted.")
         return ProviderStatus(provider.name, "payments", True, False, error.message)
     return ProviderStatus(provider.name, "payments", True, True, "Reachable; keys accepted.")

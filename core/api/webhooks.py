@@ -45,10 +45,10 @@ async def razorpay(request: Request, ctx: AppContext) -> JSONResponse:
         log.warning("razorpay webhook with a bad signature")
         return responses.failure(400, responses.INVALID_SIGNATURE, "The X-Razorpay-Signature does not match the body.")
     try:
-        event = json.loads(body)
-    except ValueError:
-        return responses.failure(400, "INVALID_INPUT", "The webhook body is not JSON.")
-    status = webhook_link_status(event) if isinstance(event, dict) else None
+        status = webhook_link_status(json.loads(body))
+    except ValueError:  # not JSON (or not UTF-8), or not the Razorpay event it claims to be
+        log.warning("razorpay webhook with a signed but malformed body")
+        return responses.failure(400, "INVALID_INPUT", "The webhook body is not a Razorpay event.")
     if status is None:
         return JSONResponse({"success": True, "handled": False})
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import deadline
 from core.access import Actor
 from core.billing.ledger import PURCHASE, move_credits, once
 from core.db import utcnow
@@ -232,12 +234,13 @@ def settle_webhook(ctx: AppContext, status: PaymentStatus) -> PurchaseResult | N
     return _settle(ctx, payment_id, status)
 
 
-def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
+def reconcile(ctx: AppContext, actor: Actor, within: float | None = None) -> list[PurchaseResult]:
     """Ask the provider about every one of the actor's unfinished checkouts; returns those credited now.
 
     A buyer who paid but whose webhook and return were both lost is credited at the next sign-in or Wallet
     visit. No age cut-off: an expired link is marked so once and is not asked about again.
-    A provider that does not answer is skipped quietly: the next visit tries again.
+    A provider that does not answer is skipped (logged): the next visit tries again. With `within`, all the
+    questions share one deadline of that many seconds, and those it leaves unasked wait for the next visit.
     """
     provider = ctx.payments
     with ctx.db.session() as session:
@@ -251,14 +254,18 @@ def reconcile(ctx: AppContext, actor: Actor) -> list[PurchaseResult]:
             .order_by(Payment.created_at.desc())
         ).all()
     credited = []
-    for payment_id, ref in pending:
-        try:
-            result = _settle(ctx, payment_id, provider.fetch(ref))
-        except AppError as error:
-            log.warning("could not reconcile payment %s: %s", payment_id, error.code)
-            continue
-        if result.credited_now:
-            credited.append(result)
+    with deadline.limit(within) if within is not None else nullcontext() as budget:
+        for asked, (payment_id, ref) in enumerate(pending):
+            if budget is not None and budget.expired:
+                log.warning("reconciling user %s: %d checkouts left for later", actor.id, len(pending) - asked)
+                break
+            try:
+                result = _settle(ctx, payment_id, provider.fetch(ref))
+            except AppError as error:
+                log.warning("could not reconcile payment %s: %s", payment_id, error.code)
+                continue
+            if result.credited_now:
+                credited.append(result)
     return credited
 
 

@@ -46,6 +46,17 @@ UNAVAILABLE = (
 REFUSED = "The payment service refused this request. Please try again later; you were not charged."
 
 
+class KeysRefused(Exception):
+    """Razorpay answered 401: the key id or secret is wrong. Its wording varies ("The api key provided is
+    invalid", "Authentication failed") and the SDK drops the status, so the session's response hook raises this."""
+
+
+def _refuse_keys_on_401(response: requests.Response, *_args: object, **_kwargs: object) -> requests.Response:
+    if response.status_code == 401:
+        raise KeysRefused
+    return response
+
+
 @dataclass(frozen=True)
 class CheckoutRequest:
     reference: str  # our idempotency key; Razorpay's reference_id (unique per link, at most 40 characters)
@@ -113,7 +124,9 @@ class RazorpayPaymentLinks:
         self, key_id: str, key_secret: str, base_url: str | None = None, timeout: float = TIMEOUT_SECONDS
     ) -> None:
         options = {"base_url": base_url.rstrip("/")} if base_url else {}
-        self._client = razorpay.Client(session=deadline.requests_session(), auth=(key_id, key_secret), **options)
+        session = deadline.requests_session()
+        session.hooks["response"].append(_refuse_keys_on_401)
+        self._client = razorpay.Client(session=session, auth=(key_id, key_secret), **options)
         self._client.set_app_details({"title": "InterviewPrep"})
         self._timeout = timeout
 
@@ -173,6 +186,9 @@ class RazorpayPaymentLinks:
         try:
             with deadline.limit(self._timeout, MAX_RESPONSE_BYTES):  # one deadline for the call, not per read
                 result = method(argument, timeout=self._timeout)
+        except KeysRefused as error:
+            log.warning("razorpay refused the API keys (HTTP 401)")
+            raise AppError(ErrorCode.PAYMENT_ERROR, REFUSED, keys_refused=True) from error
         except razorpay.errors.BadRequestError as error:
             log.warning("razorpay refused a request: %s", error)
             raise AppError(ErrorCode.PAYMENT_ERROR, REFUSED) from error
@@ -214,14 +230,22 @@ def webhook_signature_valid(body: bytes, signature: str, secret: str) -> bool:
     return hmac.compare_digest(expected.encode(), signature.strip().encode())
 
 
-def webhook_link_status(event: Mapping[str, Any]) -> PaymentStatus | None:
-    """The payment link's status carried by a `payment_link.*` event; None for any other event."""
-    if not str(event.get("event", "")).startswith("payment_link."):
+def webhook_link_status(event: object) -> PaymentStatus | None:
+    """The payment link's status carried by a `payment_link.*` event; None for any other event.
+
+    Raises ValueError for a body that is not a Razorpay event, or a `payment_link.*` event without its link.
+    """
+    if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+        raise ValueError("not a Razorpay event")
+    if not event["event"].startswith("payment_link."):
         return None
-    link = (((event.get("payload") or {}).get("payment_link") or {}).get("entity")) or {}
-    if not isinstance(link, Mapping) or not link.get("id"):
-        return None
-    return link_status(link)
+    try:
+        link = event["payload"]["payment_link"]["entity"]
+        if not isinstance(link.get("id"), str) or not link["id"]:
+            raise ValueError("the payment link has no id")
+        return link_status(link)
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        raise ValueError("a payment_link event without a payment link entity") from error
 
 
 def build_payment_provider(settings: Settings) -> PaymentProvider:

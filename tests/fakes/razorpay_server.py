@@ -2,9 +2,18 @@
 
 Covers what the app uses: POST /v1/payment_links and GET /v1/payment_links/{id}, with HTTP Basic auth
 (key_id:key_secret) and Razorpay's error envelope `{"error": {"code", "description", "source", "step", "reason",
-"metadata", "field"}}`. `pay(link_id)` plays the buyer: it marks the link paid and returns the query string
-Razorpay appends to callback_url, signed as Razorpay signs it. `fail(mode)` makes the next requests fail
-(500 SERVER_ERROR, 502 GATEWAY_ERROR, or a hang past the client's time-out). Every request is recorded.
+"metadata", "field"}}` (no `field` where Razorpay's documented answer has none, as on a 401).
+As strict as the real API on what we send: an unknown key id is a 401 "The api key provided is invalid" and a
+wrong secret a 401 "Authentication failed"; a link is refused (400, BAD_REQUEST_ERROR, reason
+input_validation_failed or extra_field_sent) for an amount below 100 paise or not an integer, a field Payment
+Links do not take ("<field> is/are not required and should not be sent"), a callback_url without
+callback_method "get", an expire_by less than 15 minutes ahead, or a reference_id already used. A missing
+currency is not an error: Payment Links default to INR (razorpay.com/docs/api/payments/payment-links).
+Razorpay's documentation gives no text for a missing amount or a wrong callback_method: those two are ours.
+`pay(link_id)` plays the buyer: it marks the link paid and returns the query string Razorpay appends to
+callback_url, signed as Razorpay signs it; a browser does the same at the link's short_url (GET shows a pay
+button, POST pays and redirects to callback_url). `fail(mode)` makes the next requests fail (500
+SERVER_ERROR, 502 GATEWAY_ERROR, or a hang past the client's time-out). Every request is recorded.
 
     with FakeRazorpay() as fake:
         client = razorpay.Client(auth=(fake.key_id, fake.key_secret), base_url=fake.url)
@@ -24,6 +33,7 @@ import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlencode
 
 ALPHABET = string.ascii_letters + string.digits
 
@@ -36,18 +46,30 @@ class Recorded:
     body: Any
 
 
-def _error(code: str, description: str, field: str | None = None) -> dict[str, Any]:
-    return {
-        "error": {
-            "code": code,
-            "description": description,
-            "source": "NA",
-            "step": "NA",
-            "reason": "NA",
-            "metadata": {},
-            "field": field,
-        }
-    }
+def _error(code: str, description: str, *, source: str = "NA", step: str = "NA", reason: str = "NA",
+           field: str | None = None) -> dict[str, Any]:  # fmt: skip
+    error: dict[str, Any] = {"code": code, "description": description, "source": source, "step": step,
+                             "reason": reason, "metadata": {}}  # fmt: skip
+    if field is not None:
+        error["field"] = field
+    return {"error": error}
+
+
+def _invalid(description: str, field: str, reason: str = "input_validation_failed") -> tuple[int, dict[str, Any]]:
+    """A 400 for a request Razorpay refuses on its content, as its documented answers put it."""
+    return 400, _error("BAD_REQUEST_ERROR", description, source="business", step="payment_initiation",
+                       reason=reason, field=field)  # fmt: skip
+
+
+INVALID_KEY = "The api key provided is invalid"
+WRONG_SECRET = "Authentication failed"
+# What POST /v1/payment_links takes (Standard links); anything else is refused as extra_field_sent.
+LINK_FIELDS = {"amount", "currency", "accept_partial", "first_min_partial_amount", "description", "customer",
+               "expire_by", "reference_id", "notify", "reminder_enable", "notes", "callback_url",
+               "callback_method", "upi_link", "options"}  # fmt: skip
+CUSTOMER_FIELDS = {"name", "email", "contact"}
+NOTIFY_FIELDS = {"sms", "email", "whatsapp"}
+MIN_EXPIRY_SECONDS = 15 * 60
 
 
 ERROR_MODES: dict[str, tuple[int, dict[str, Any]]] = {
@@ -131,21 +153,19 @@ class FakeRazorpay:
             "razorpay_signature": sign(self.key_secret, link_id, link["reference_id"], "paid", payment_id),
         }
 
-    def paid_event(self, link_id: str, webhook_secret: str) -> tuple[bytes, str]:
-        """The `payment_link.paid` webhook Razorpay POSTs for a paid link: (raw body, X-Razorpay-Signature)."""
+    def link_event(self, link_id: str, webhook_secret: str) -> tuple[bytes, str]:
+        """The webhook Razorpay POSTs for the link's present status (`payment_link.paid`, `.expired`,
+        `.cancelled`, ...): (raw body, X-Razorpay-Signature)."""
         with self._lock:
             link = json.loads(json.dumps(self.links[link_id]))
-        payment = link["payments"][-1]
-        event = {
-            "entity": "event", "account_id": "acc_FakeAccount01", "event": "payment_link.paid",
-            "contains": ["payment_link", "order", "payment"],
-            "payload": {
-                "payment_link": {"entity": link},
-                "payment": {"entity": {"id": payment["payment_id"], "entity": "payment", "amount": payment["amount"],
-                                       "currency": link["currency"], "status": "captured", "method": "upi"}},
-            },
-            "created_at": int(time.time()),
-        }  # fmt: skip
+        payload: dict[str, Any] = {"payment_link": {"entity": link}}
+        if link["payments"]:
+            payment = link["payments"][-1]
+            payload["payment"] = {"entity": {"id": payment["payment_id"], "entity": "payment",
+                                             "amount": payment["amount"], "currency": link["currency"],
+                                             "status": "captured", "method": "upi"}}  # fmt: skip
+        event = {"entity": "event", "account_id": "acc_FakeAccount01", "event": f"payment_link.{link['status']}",
+                 "contains": list(payload), "payload": payload, "created_at": int(time.time())}  # fmt: skip
         body = json.dumps(event).encode()
         return body, webhook_signature(webhook_secret, body)
 
@@ -158,24 +178,26 @@ class FakeRazorpay:
 
     # --- API -----------------------------------------------------------------------------------------
 
-    def authorised(self, header: str | None) -> bool:
-        expected = "Basic " + base64.b64encode(f"{self.key_id}:{self.key_secret}".encode()).decode()
-        return header is not None and hmac.compare_digest(header, expected)
+    def refusal(self, header: str | None) -> str | None:
+        """Razorpay's 401 wording for these Basic credentials, or None when they are right."""
+        try:
+            key_id, _, secret = base64.b64decode(header.removeprefix("Basic "), validate=True).decode().partition(":")
+        except (AttributeError, ValueError):
+            return INVALID_KEY
+        if not hmac.compare_digest(key_id, self.key_id):
+            return INVALID_KEY
+        return None if hmac.compare_digest(secret, self.key_secret) else WRONG_SECRET
 
     def create_link(self, body: Any) -> tuple[int, dict[str, Any]]:
         if not isinstance(body, dict):
             return 400, _error("BAD_REQUEST_ERROR", "The request body is not valid JSON")
-        amount = body.get("amount")
-        if not isinstance(amount, int) or amount < 100:
-            return 400, _error("BAD_REQUEST_ERROR", "The amount must be atleast INR 1.00", "amount")
-        if body.get("callback_url") and body.get("callback_method") != "get":
-            return 400, _error("BAD_REQUEST_ERROR", "callback_method should be get", "callback_method")
-        reference = body.get("reference_id")
+        problem = _link_problem(body)
+        if problem is not None:
+            return problem
+        amount, reference = body["amount"], body.get("reference_id")
         with self._lock:
             if reference and any(link["reference_id"] == reference for link in self.links.values()):
-                return 400, _error(
-                    "BAD_REQUEST_ERROR", f"Payment Link with reference id {reference} already exists", "reference_id"
-                )
+                return _invalid(f"Payment Link with reference id {reference} already exists", "reference_id")
             link_id = f"plink_{next(self._counter):04d}" + "".join(secrets.choice(ALPHABET) for _ in range(10))
             now = int(time.time())
             link = {
@@ -212,8 +234,35 @@ class FakeRazorpay:
         with self._lock:
             link = self.links.get(link_id)
             if link is None:
-                return 400, _error("BAD_REQUEST_ERROR", "The id provided does not exist", "id")
+                return _invalid("The id provided does not exist", "id")
             return 200, json.loads(json.dumps(link))
+
+    def link_by_short_url(self, path: str) -> dict[str, Any] | None:
+        with self._lock:
+            return next((link for link in self.links.values() if link["short_url"].endswith(path)), None)
+
+
+def _link_problem(body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """Why Razorpay would refuse this Payment Link body, as it answers; None when it would accept it."""
+    for name, allowed, where in ((None, LINK_FIELDS, body), ("customer", CUSTOMER_FIELDS, body.get("customer")),
+                                 ("notify", NOTIFY_FIELDS, body.get("notify"))):  # fmt: skip
+        extra = sorted(set(where) - allowed) if isinstance(where, dict) else []
+        if extra:
+            field = f"{name}.{extra[0]}" if name else extra[0]
+            return _invalid(f"{field} is/are not required and should not be sent", field, "extra_field_sent")
+    amount = body.get("amount")
+    if amount is None:
+        return _invalid("The amount field is required.", "amount")
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        return _invalid("The amount must be an integer.", "amount")
+    if amount < 100:
+        return _invalid("The amount must be at least INR 1.00", "amount")
+    if body.get("callback_url") and body.get("callback_method") != "get":
+        return _invalid("callback_method should be get when callback_url is passed", "callback_method")
+    expire_by = body.get("expire_by")
+    if expire_by is not None and (not isinstance(expire_by, int) or expire_by < time.time() + MIN_EXPIRY_SECONDS):
+        return _invalid("expire_by: timestamp must be atleast 15 minutes in future", "expire_by")
+    return None
 
 
 def _handler_for(fake: FakeRazorpay) -> type[BaseHTTPRequestHandler]:
@@ -243,16 +292,43 @@ def _handler_for(fake: FakeRazorpay) -> type[BaseHTTPRequestHandler]:
             if fake._mode in ERROR_MODES:
                 self._reply(*ERROR_MODES[fake._mode])
                 return
-            if not fake.authorised(self.headers.get("Authorization")):
-                self._reply(401, _error("BAD_REQUEST_ERROR", "Authentication failed"))
-                return
             path = self.path.split("?", 1)[0].rstrip("/")
+            if path.startswith("/i/"):
+                self._hosted_page(method, path)
+                return
+            refusal = fake.refusal(self.headers.get("Authorization"))
+            if refusal is not None:
+                self._reply(401, _error("BAD_REQUEST_ERROR", refusal))
+                return
             if method == "POST" and path == "/v1/payment_links":
                 self._reply(*fake.create_link(body))
             elif method == "GET" and path.startswith("/v1/payment_links/"):
                 self._reply(*fake.fetch_link(path.rsplit("/", 1)[-1]))
             else:
                 self._reply(400, _error("BAD_REQUEST_ERROR", "The requested URL was not found on the server."))
+
+        def _hosted_page(self, method: str, path: str) -> None:
+            """The link's hosted page: GET shows what is due and a Pay button; POST pays and redirects the browser
+            to callback_url with the signed query string, as Razorpay does after a payment."""
+            link = fake.link_by_short_url(path)
+            if link is None or link["status"] != "created":
+                self.send_response(404)
+                self.end_headers()
+                return
+            if method == "POST":
+                query = urlencode(fake.pay(link["id"]))
+                self.send_response(303)
+                self.send_header("Location", f"{link['callback_url']}?{query}")
+                self.end_headers()
+                return
+            page = (f"<!doctype html><title>Razorpay (fake)</title><h1>Pay ₹{link['amount'] / 100:.2f}</h1>"
+                    f"<form method='post' action='{path}'><button type='submit'>Pay now</button></form>")  # fmt: skip
+            payload = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
 
         def do_GET(self) -> None:
             self._handle("GET")

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 from streamlit.testing.v1 import AppTest
 
-from core.access import Role
+from core.access import Actor, Role
 from core.billing import ledger
+from core.db import utcnow
 from core.errors import AppError
-from tests.conftest import APP_FILE
+from core.models import Payment
+from core.ui import payment_return
+from tests.conftest import APP_FILE, PASSWORD
 from tests.fakes.razorpay_server import FakeRazorpay
 from tests.pages.shown import texts
+from tests.pages.test_page_auth import submit_sign_in
 from tests.services.test_billing import add_cohort
 
 WALLET, ADMIN_CREDITS = "app_pages/wallet.py", "app_pages/admin_credits.py"
@@ -70,35 +78,111 @@ def test_refund_row_shows_and_filters_narrow_the_history(ctx, open_app, make_use
     assert [row["Type"] for row in ledger_table(at)] == ["Refund"]
 
 
-def test_razorpay_return_credits_once_and_clears_the_url(open_app, make_user, ctx, monkeypatch):
-    with FakeRazorpay() as fake:
-        for name, value in {
-            "PAYMENT_PROVIDER": "razorpay",
-            "RAZORPAY_KEY_ID": fake.key_id,
-            "RAZORPAY_KEY_SECRET": fake.key_secret,
-            "RAZORPAY_BASE_URL": fake.url,
-        }.items():
+@pytest.fixture
+def razorpay_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeRazorpay]:
+    """The app on Razorpay Payment Links, played by the fake."""
+    with FakeRazorpay(hang_seconds=30) as fake:
+        for name, value in {"PAYMENT_PROVIDER": "razorpay", "RAZORPAY_KEY_ID": fake.key_id,
+                            "RAZORPAY_KEY_SECRET": fake.key_secret, "RAZORPAY_BASE_URL": fake.url}.items():  # fmt: skip
             monkeypatch.setenv(name, value)
-        student = make_user()
-        at = open_app(student, WALLET)
-        at.button(key="buy_10").click().run()
-        assert not at.exception
-        [link] = fake.links.values()
-        assert [b.proto.url for b in at.get("link_button")] == [link["short_url"]]
+        yield fake
 
-        params = fake.pay(link["id"])
-        back = open_app(student)  # the redirect opens a new browser session on the wallet URL
-        back.query_params.update(params)
-        back.switch_page(WALLET).run()
-        assert not back.exception
-        assert texts(back, "success") == ["Payment received: 10 credits added to your wallet."]
-        assert metric(back, "Your credits") == "20"
-        assert not any(name.startswith("razorpay_") for name in back.query_params)
-        again = open_app(student)
-        again.query_params.update(params)
-        again.switch_page(WALLET).run()
-        assert metric(again, "Your credits") == "20"
-        assert [i.value for i in again.info] == ["This payment is already in your wallet."]
+
+def bought_and_paid(open_app: Callable[..., AppTest], fake: FakeRazorpay, student: Actor) -> dict[str, str]:
+    """The student buys 10 credits on the Wallet and pays on Razorpay: the return's query parameters."""
+    at = open_app(student, WALLET)
+    at.button(key="buy_10").click().run()
+    assert not at.exception
+    [link] = fake.links.values()
+    assert [b.proto.url for b in at.get("link_button")] == [link["short_url"]]
+    return fake.pay(link["id"])
+
+
+def returned_signed_out(params: dict[str, str], timeout: float = 20) -> AppTest:
+    """Razorpay's redirect in a new tab: a fresh browser session, signed out, with the return's query string."""
+    at = AppTest.from_file(APP_FILE, default_timeout=timeout)
+    at.query_params.update(params)
+    return at.run()
+
+
+def test_a_return_in_a_signed_out_tab_is_credited_right_after_sign_in(open_app, make_user, ctx, razorpay_env):
+    student = make_user()
+    params = bought_and_paid(open_app, razorpay_env, student)
+    back = returned_signed_out(params)
+    assert not back.exception
+    assert [t.value for t in back.title] == ["InterviewPrep"]  # the sign-in page, the query string kept
+    assert ledger.balance(ctx, student) == 10
+    submit_sign_in(back, student.email, PASSWORD)
+    assert not back.exception
+    assert texts(back, "success") == ["Payment received: 10 credits added to your wallet."]
+    assert metric(back, "Credits") == "20"  # the sidebar, drawn after the payment was finished
+    assert not any(name.startswith("razorpay_") for name in back.query_params)
+    back.run()  # a rerun (the browser reporting the remember-me cookie) keeps the message on this page
+    assert texts(back, "success") == ["Payment received: 10 credits added to your wallet."]
+    back.switch_page(WALLET).run()  # leaving the page drops it
+    assert texts(back, "success") == [] and metric(back, "Your credits") == "20"
+    assert [row["Type"] for row in ledger_table(back)] == ["Purchase", "Welcome"]
+
+    again = returned_signed_out(params)  # the same return URL opened once more
+    submit_sign_in(again, student.email, PASSWORD)
+    assert texts(again, "info") == ["This payment is already in your wallet."]
+    assert ledger.balance(ctx, student) == 20
+
+
+def test_a_return_opened_in_someone_elses_session_credits_nobody(open_app, make_user, ctx, razorpay_env):
+    student, other = make_user(), make_user()
+    params = bought_and_paid(open_app, razorpay_env, student)
+    back = submit_sign_in(returned_signed_out(params), other.email, PASSWORD)
+    assert texts(back, "error") == [
+        "This payment was started from another account. Sign in with that account to see its credits."
+    ]
+    assert (ledger.balance(ctx, student), ledger.balance(ctx, other)) == (10, 10)
+
+
+def test_sign_in_credits_a_paid_link_whose_return_was_lost(open_app, make_user, ctx, razorpay_env):
+    """No webhook, no return (the tab was closed): the next sign-in asks Razorpay, however old the link."""
+    student = make_user()
+    bought_and_paid(open_app, razorpay_env, student)
+    with ctx.db.session() as session:
+        session.execute(update(Payment).values(created_at=utcnow() - timedelta(days=30)))
+        session.commit()
+    at = submit_sign_in(open_app(), student.email, PASSWORD)
+    assert not at.exception
+    assert texts(at, "success") == ["Your payment for 10 credits went through: credits added."]
+    assert ledger.balance(ctx, student) == 20
+    at.run()
+    assert ledger.balance(ctx, student) == 20  # asked once per session
+
+
+def test_check_now_on_the_wallet_asks_razorpay_again(open_app, make_user, ctx, razorpay_env):
+    """Signed in before paying (sign-in found nothing to credit), then paid in another tab whose return is lost."""
+    student = make_user()
+    at = open_app(student, WALLET)
+    at.button(key="buy_10").click().run()
+    razorpay_env.pay(next(iter(razorpay_env.links)))
+    at.run()
+    assert ledger.balance(ctx, student) == 10  # asked once per session, at sign-in
+    at.button(key="check_payments").click().run()
+    assert not at.exception
+    assert texts(at, "success") == ["Your payment for 10 credits went through: credits added."]
+    assert metric(at, "Your credits") == "20"
+
+
+def test_razorpay_down_does_not_hold_up_sign_in(open_app, make_user, ctx, razorpay_env):
+    student = make_user()
+    for _ in range(3):  # three links waiting, Razorpay hanging on each question
+        open_app(student, WALLET).button(key="buy_10").click().run()
+    razorpay_env.fail("hang")
+    at = open_app()
+    started = time.monotonic()
+    submit_sign_in(at, student.email, PASSWORD)
+    took = time.monotonic() - started
+    assert not at.exception and at.title[0].value.startswith("Welcome")
+    assert took < payment_return.SIGN_IN_RECONCILE_SECONDS + 3, took
+    razorpay_env.fail(None)
+    assert ledger.balance(ctx, student) == 10
+    with ctx.db.session() as session:  # nothing was marked: the next sign-in asks again
+        assert set(session.scalars(select(Payment.status))) == {"created"}
 
 
 PAID_ACTION_APP = """

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 import razorpay
-from sqlalchemy import select
+import requests
+from sqlalchemy import select, update
 
 from core.billing import ledger, purchases
 from core.context import AppContext
+from core.db import utcnow
 from core.errors import AppError, ErrorCode
 from core.integrations.payments import DemoPayments, RazorpayPaymentLinks, build_payment_provider
 from core.models import Payment, Transaction
@@ -300,3 +304,98 @@ def test_provider_failures_are_plain_payment_errors_and_charge_nothing(rzp_ctx, 
     with rzp_ctx.db.session() as session:
         assert session.scalar(select(Payment.id)) is None
     assert ledger.balance(rzp_ctx, student) == 10
+
+
+# --- the fake is as strict as Razorpay on what we send -----------------------------------------------------------
+
+
+def test_the_fake_answers_a_bad_key_with_razorpays_401s(fake):
+    for key_id, secret, wording in [("rzp_test_Unknown", fake.key_secret, "The api key provided is invalid"),
+                                    (fake.key_id, "wrong", "Authentication failed")]:  # fmt: skip
+        response = requests.get(f"{fake.url}/v1/payment_links/plink_x", auth=(key_id, secret), timeout=5)
+        assert response.status_code == 401
+        assert response.json() == {"error": {"code": "BAD_REQUEST_ERROR", "description": wording, "source": "NA",
+                                             "step": "NA", "reason": "NA", "metadata": {}}}  # fmt: skip
+
+
+GOOD_LINK = {"amount": 10_000, "currency": "INR", "reference_id": "ref1", "callback_url": "https://prep.example.in/wallet",
+             "callback_method": "get", "customer": {"name": "Ana", "email": "ana@example.com"},
+             "notify": {"sms": False, "email": False}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "description", "field", "reason"),
+    [
+        ({"amount": 99}, "The amount must be at least INR 1.00", "amount", "input_validation_failed"),
+        ({"amount": 100.5}, "The amount must be an integer.", "amount", "input_validation_failed"),
+        ({"amount": None}, "The amount field is required.", "amount", "input_validation_failed"),
+        ({"receipt": "r1"}, "receipt is/are not required and should not be sent", "receipt", "extra_field_sent"),
+        ({"customer": {"name": "Ana", "phone": "1"}}, "customer.phone is/are not required and should not be sent",
+         "customer.phone", "extra_field_sent"),
+        ({"callback_method": "post"}, "callback_method should be get when callback_url is passed", "callback_method",
+         "input_validation_failed"),
+        ({"callback_method": None}, "callback_method should be get when callback_url is passed", "callback_method",
+         "input_validation_failed"),
+        ({"expire_by": 1}, "expire_by: timestamp must be atleast 15 minutes in future", "expire_by",
+         "input_validation_failed"),
+    ],
+)  # fmt: skip
+def test_the_fake_refuses_the_links_razorpay_refuses(fake, change, description, field, reason):
+    body = {key: value for key, value in {**GOOD_LINK, **change}.items() if value is not None}
+    response = requests.post(f"{fake.url}/v1/payment_links", json=body, auth=(fake.key_id, fake.key_secret), timeout=5)
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "BAD_REQUEST_ERROR", "description": description, "source": "business",
+                                         "step": "payment_initiation", "reason": reason, "metadata": {},
+                                         "field": field}}  # fmt: skip
+    assert fake.links == {}
+
+
+def test_a_link_without_currency_defaults_to_inr_as_razorpays_does(fake):
+    body = {key: value for key, value in GOOD_LINK.items() if key != "currency"}
+    response = requests.post(f"{fake.url}/v1/payment_links", json=body, auth=(fake.key_id, fake.key_secret), timeout=5)
+    assert response.status_code == 200 and response.json()["currency"] == "INR"
+
+
+def test_a_reference_id_is_used_once(fake):
+    client = razorpay.Client(auth=(fake.key_id, fake.key_secret), base_url=fake.url)
+    client.payment_link.create(GOOD_LINK)
+    with pytest.raises(razorpay.errors.BadRequestError, match="reference id ref1 already exists"):
+        client.payment_link.create(GOOD_LINK)
+
+
+@pytest.mark.parametrize("key_id", ["rzp_test_Unknown", None])
+def test_a_401_of_any_wording_is_a_refusal_of_the_keys(rzp_ctx, fake, make_user, key_id):
+    update = {"razorpay_key_id": key_id} if key_id else {"razorpay_key_secret": "wrong"}
+    bad = AppContext(rzp_ctx.settings.model_copy(update=update), rzp_ctx.db)
+    with pytest.raises(AppError) as error:
+        purchases.buy(bad, make_user(), 10, key())
+    assert error.value.details == {"keys_refused": True}
+    with pytest.raises(AppError) as error:  # a 400 from Razorpay is another refusal, not of the keys
+        rzp_ctx.payments.fetch("plink_unknown")
+    assert error.value.details == {}
+
+
+def test_reconcile_within_a_deadline_leaves_the_rest_for_later(rzp_ctx, fake, make_user):
+    student = make_user()
+    for _ in range(3):
+        purchases.buy(rzp_ctx, student, 10, key())
+    for link_id in fake.links:
+        fake.pay(link_id)
+    fake.fail("hang")
+    started = time.monotonic()
+    assert purchases.reconcile(rzp_ctx, student, within=1) == []
+    assert time.monotonic() - started < 2
+    assert len([r for r in fake.requests if r.method == "GET"]) == 1  # the deadline passed during the first
+    fake.fail(None)
+    assert len(purchases.reconcile(rzp_ctx, student, within=5)) == 3
+    assert ledger.balance(rzp_ctx, student) == 40
+
+
+def test_reconcile_has_no_age_cut_off(rzp_ctx, fake, make_user):
+    student = make_user()
+    purchases.buy(rzp_ctx, student, 10, key())
+    fake.pay(next(iter(fake.links)))
+    with rzp_ctx.db.session() as session:
+        session.execute(update(Payment).values(created_at=utcnow() - timedelta(days=90)))
+        session.commit()
+    assert [r.credits for r in purchases.reconcile(rzp_ctx, student)] == [10]

@@ -168,3 +168,16 @@ def test_summary_counts_only_what_was_checked():
     assert summary.sentence.endswith("2 not checked (off, or nothing to reach): local, tavus.")
     nothing = providers_health.summarise([rows[0], rows[2]])
     assert nothing.sentence == "No backend was checked. 2 not checked (off, or nothing to reach): local, tavus."
+
+
+@pytest.mark.parametrize(("key_id", "secret"), [("rzp_test_Unknown", None), (None, "not-the-secret")])
+def test_a_razorpay_401_of_any_wording_is_refused(ctx, make_user, key_id, secret) -> None:
+    """Razorpay answers an unknown key id with "The api key provided is invalid" and a wrong secret with
+    "Authentication failed": both are keys refused, not a reachable service that accepted them."""
+    with FakeRazorpay() as razorpay:
+        settings = ctx.settings.model_copy(update={
+            "payment_provider": "razorpay", "razorpay_key_id": key_id or razorpay.key_id,
+            "razorpay_key_secret": secret or razorpay.key_secret, "razorpay_base_url": razorpay.url,
+        })  # fmt: skip
+        rows = by_kind(providers_health.check_all(AppContext(settings, ctx.db), make_user(role=Role.ADMIN)))
+    assert (rows["payments"].reachable, rows["payments"].detail) == (False, "Answered, but refused the keys.")
