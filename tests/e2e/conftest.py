@@ -21,11 +21,19 @@ from playwright.sync_api import Error as PlaywrightError
 
 from core.access import Actor, Role
 from core.accounts import users
-from core.config import Settings
 from core.context import AppContext
 from core.student import analyses, cvs, jobs
 from tests.conftest import CORPUS
-from tests.e2e.harness import ROOT, AppServer, StreamlitPage, app_server, chromium_problem, launch_chromium, slug
+from tests.e2e.harness import (
+    ROOT,
+    AppServer,
+    StreamlitPage,
+    app_server,
+    chromium_problem,
+    launch_chromium,
+    server_context,
+    slug,
+)
 
 HERE = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -75,19 +83,8 @@ def e2e_server(chromium: None, tmp_path_factory: pytest.TempPathFactory) -> Iter
 @pytest.fixture(scope="session")
 def e2e_ctx(e2e_server: AppServer) -> Iterator[AppContext]:
     """A context on the server's database, for arranging data through core services."""
-    env = e2e_server.env
-    ctx = AppContext(
-        Settings(
-            app_env="test",
-            database_url=env["DATABASE_URL"],
-            data_dir=Path(env["DATA_DIR"]),
-            upload_dir=Path(env["UPLOAD_DIR"]),
-            bcrypt_rounds=4,
-            seed_demo=False,
-        )
-    )
-    yield ctx
-    ctx.db.dispose()
+    with server_context(e2e_server) as ctx:
+        yield ctx
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, Locator, Page, Playwright, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from core.config import Settings
+from core.context import AppContext
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -404,3 +407,23 @@ def app_server(workdir: Path, *, seed_demo: bool = False) -> Iterator[AppServer]
         cli(env, "seed-demo")
     with AppServer(env, workdir / "streamlit.log") as server:
         yield server
+
+
+@contextmanager
+def server_context(server: AppServer) -> Iterator[AppContext]:
+    """A context on a running server's database and files: tests arrange and check data through core services."""
+    env = server.env
+    ctx = AppContext(
+        Settings(
+            app_env="test",
+            database_url=env["DATABASE_URL"],
+            data_dir=Path(env["DATA_DIR"]),
+            upload_dir=Path(env["UPLOAD_DIR"]),
+            bcrypt_rounds=4,
+            seed_demo=False,
+        )
+    )
+    try:
+        yield ctx
+    finally:
+        ctx.db.dispose()

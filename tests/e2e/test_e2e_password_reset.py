@@ -5,17 +5,15 @@ new one; a new account confirms its address from the mailed link."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from core.access import Role
 from core.accounts import users
-from core.config import Settings
 from core.context import AppContext
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.harness import AppServer, StreamlitPage, throwaway_env
+from tests.e2e.harness import AppServer, StreamlitPage, server_context, throwaway_env
 from tests.fakes.smtp_server import Inbox, smtp_server
 
 NEW_PASSWORD = "Brand-new-pass-42"
@@ -37,11 +35,8 @@ def mail_server(chromium: None, inbox: Inbox, tmp_path_factory: pytest.TempPathF
 
 @pytest.fixture(scope="module")
 def mail_ctx(mail_server: AppServer) -> Iterator[AppContext]:
-    env = mail_server.env
-    ctx = AppContext(Settings(app_env="test", database_url=env["DATABASE_URL"], data_dir=Path(env["DATA_DIR"]),
-                              upload_dir=Path(env["UPLOAD_DIR"]), bcrypt_rounds=4, seed_demo=False))  # fmt: skip
-    yield ctx
-    ctx.db.dispose()
+    with server_context(mail_server) as ctx:
+        yield ctx
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -14,11 +13,10 @@ from sqlalchemy import select
 
 from core.accounts import users
 from core.billing import ledger
-from core.config import Settings
 from core.context import AppContext
 from core.models import Transaction
 from tests.e2e.conftest import PASSWORD
-from tests.e2e.harness import AppServer, StreamlitPage, cli, free_port, throwaway_env
+from tests.e2e.harness import AppServer, StreamlitPage, cli, free_port, server_context, throwaway_env
 from tests.fakes.razorpay_server import FakeRazorpay
 
 
@@ -46,11 +44,8 @@ def e2e_server(chromium: None, razorpay_fake: FakeRazorpay,
 
 @pytest.fixture(scope="module")
 def pay_ctx(e2e_server: AppServer) -> Iterator[AppContext]:
-    env = e2e_server.env
-    ctx = AppContext(Settings(app_env="test", database_url=env["DATABASE_URL"], data_dir=Path(env["DATA_DIR"]),
-                              upload_dir=Path(env["UPLOAD_DIR"]), bcrypt_rounds=4, seed_demo=False))  # fmt: skip
-    yield ctx
-    ctx.db.dispose()
+    with server_context(e2e_server) as ctx:
+        yield ctx
 
 
 def alert(tab: StreamlitPage, kind: str) -> Locator:

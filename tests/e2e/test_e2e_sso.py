@@ -22,10 +22,9 @@ from sqlalchemy import ColumnElement, func, select
 
 from core.access import Role
 from core.accounts import admin, users
-from core.config import Settings
 from core.context import AppContext
 from core.models import AuditLog, SsoIdentity, User, Wallet
-from tests.e2e.harness import ROOT, AppServer, StreamlitPage, cli, free_port, throwaway_env
+from tests.e2e.harness import ROOT, AppServer, StreamlitPage, cli, free_port, server_context, throwaway_env
 
 OIDC_DIR = ROOT / "tests" / "oidc"
 PASSWORD = "Journey-pass-2026"
@@ -123,11 +122,8 @@ server_metadata_url = "http://127.0.0.1:{free_port()}/.well-known/openid-configu
 
 @pytest.fixture(scope="module")
 def sso_ctx(sso_app: tuple[AppServer, str]) -> Iterator[AppContext]:
-    env = sso_app[0].env
-    ctx = AppContext(Settings(app_env="test", database_url=env["DATABASE_URL"], data_dir=Path(env["DATA_DIR"]),
-                              upload_dir=Path(env["UPLOAD_DIR"]), bcrypt_rounds=4, seed_demo=False))  # fmt: skip
-    yield ctx
-    ctx.db.dispose()
+    with server_context(sso_app[0]) as ctx:
+        yield ctx
 
 
 @pytest.fixture(scope="module")
