@@ -417,6 +417,7 @@ def _page_words(page: Any) -> list[Word]:
     size = 0.0
     font = (0.0, False)
     hyphenated: Word | None = None  # the word whose end follows on the next line
+    font_of = _font_reader(textpage)
 
     def flush() -> None:
         if chars:
@@ -446,24 +447,33 @@ def _page_words(page: Any) -> list[Word]:
         else:
             box = [left, right, height - top, height - bottom]
             size = top - bottom
-            font = _font(textpage, index)
+            font = font_of(index)
         chars.append(char)
     flush()
     textpage.close()
     return words
 
 
-def _font(textpage: Any, index: int) -> tuple[float, bool]:
-    """Font size and boldness of a character: bold by the font's weight or by its name ("Inter-Bold")."""
+def _font_reader(textpage: Any) -> Callable[[int], tuple[float, bool]]:
+    """Font size and boldness of a character: bold by the font's weight or by its name ("Inter-Bold"). Asked
+    once a word, so the name buffer is reused and each font's boldness is decided once."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
 
-    name = ctypes.create_string_buffer(64)
-    pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, len(name), None)
-    weight = pdfium_c.FPDFText_GetFontWeight(textpage.raw, index)
-    bold = weight >= 600 or bool(_BOLD_FONT.search(name.value.decode("latin-1")))
-    return pdfium_c.FPDFText_GetFontSize(textpage.raw, index), bold
+    raw, name = textpage.raw, ctypes.create_string_buffer(64)
+    bold_fonts: dict[bytes, bool] = {}
+
+    def font(index: int) -> tuple[float, bool]:
+        pdfium_c.FPDFText_GetFontInfo(raw, index, name, len(name), None)
+        key = name.value
+        bold = bold_fonts.get(key) if key else None  # a font without a name is asked every time
+        if bold is None:
+            weight = pdfium_c.FPDFText_GetFontWeight(raw, index)
+            bold = bold_fonts[key] = weight >= 600 or bool(_BOLD_FONT.search(key.decode("latin-1")))
+        return pdfium_c.FPDFText_GetFontSize(raw, index), bold
+
+    return font
 
 
 def _extract_docx(data: bytes, _max_pages: int) -> ExtractedDocument:
