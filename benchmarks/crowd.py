@@ -24,8 +24,8 @@ Pauses and thinks are random within ±50 %. With pause 0 no random draw is made 
 
 Prints p50/p95 per step, errors, the server's CPU (per second and per click) and RSS (its whole process
 tree: parser workers included), RSS per idle signed-in session, the client's own CPU (to show it is not the
-bottleneck), and the largest N that met the targets (every step's p95 ≤ 1 s except the match's ≤ 2 s, and
-no errors).
+bottleneck) and what other processes on the machine used meanwhile (a shared machine skews the figures), and
+the largest N that met the targets (every step's p95 ≤ 1 s except the match's ≤ 2 s, and no errors).
 """
 
 from __future__ import annotations
@@ -85,6 +85,12 @@ def cpu_seconds(pid: int) -> float:
         except (OSError, IndexError):
             continue
     return total / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on this machine have used (every core), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 def rss_mb(pid: int, *, tree: bool = True) -> float:
@@ -266,6 +272,7 @@ async def crowd(base_url: str, emails: list[str], seconds: float, model: Model, 
     errors: list[str] = list(warm_errors)
     students = [Student(base_url, email, record, errors) for email in emails[1:]]
     cpu_before, client_before, started = cpu_seconds(pid), time.process_time(), time.monotonic()
+    machine_before = machine_busy_seconds()
     until = started + model.ramp + seconds
     arrivals = [model.ramp * i / len(students) for i in range(len(students))]
     await asyncio.wait_for(asyncio.gather(*(s.journey(model.think, model.pause, until, arrive)
@@ -274,14 +281,15 @@ async def crowd(base_url: str, emails: list[str], seconds: float, model: Model, 
     elapsed = time.monotonic() - started
     cpu_used = cpu_seconds(pid) - cpu_before
     client_cpu = (time.process_time() - client_before) / elapsed
+    others = (machine_busy_seconds() - machine_before) / elapsed - cpu_used / elapsed - client_cpu
     rss_busy = rss_mb(pid)
     await asyncio.sleep(3)  # the last runs settle: the sessions are now idle, signed in
     rss_idle, main_idle = rss_mb(pid), rss_mb(pid, tree=False)
     for s in students:
         await s.client.close()
     return {"record": record, "errors": errors, "cpu": cpu_used / elapsed, "cpu_used": cpu_used,
-            "client_cpu": client_cpu, "rss_start": rss_start, "rss_busy": rss_busy, "rss_idle": rss_idle,
-            "main_start": main_start, "main_idle": main_idle}  # fmt: skip
+            "client_cpu": client_cpu, "others": others, "rss_start": rss_start, "rss_busy": rss_busy,
+            "rss_idle": rss_idle, "main_start": main_start, "main_idle": main_idle}  # fmt: skip
 
 
 def pct(samples: list[float], q: int) -> float:
@@ -307,7 +315,8 @@ def report(count: int, result: dict, stored: dict[str, int], label: str) -> bool
     clicks = sum(len(samples) for samples in record.values())
     per_session = (result["main_idle"] - result["main_start"]) / count
     print(f"  server CPU {result['cpu']:.2f} cores, {result['cpu_used'] / clicks * 1000:.0f} ms per click "
-          f"({clicks} clicks); client CPU {result['client_cpu']:.2f} cores")
+          f"({clicks} clicks); client CPU {result['client_cpu']:.2f} cores; other processes on the machine "
+          f"{result['others']:.2f} cores")
     print(f"  RSS of the server and its parser workers: "
           f"{result['rss_start']:.0f} MB after the warm-up journey, {result['rss_busy']:.0f} MB busy, "
           f"{result['rss_idle']:.0f} MB with the {count} sessions idle; the web process alone grew "
