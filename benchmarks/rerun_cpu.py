@@ -1,12 +1,14 @@
 """What one rerun of each student page costs the server in CPU, with nobody else on it.
 
-Usage: python benchmarks/rerun_cpu.py [--reruns 40] [--postgres]
+Usage: python benchmarks/rerun_cpu.py [--reruns 50] [--postgres]
 
 Starts one replica (as benchmarks/crowd.py does), signs one student in with the Streamlit-protocol client, does
 one journey so the pages have data (a CV, an analysis, cards, an interview), then reruns each page `--reruns`
 times without a change (what any click on it costs before the click's own work) and prints the server's CPU
-per rerun (its process tree, from /proc) and the wall time. This is the floor under every step of the crowd
-benchmark: with 2 cores and the GIL, 1 core / (CPU per rerun) is the reruns per second a replica can serve.
+per rerun (its process tree, from /proc) and the wall time. The reruns go in 5 rounds and the lowest round's CPU
+is printed beside the median: on a shared machine the lowest is the one least disturbed by other processes.
+This is the floor under every step of the crowd benchmark: with the GIL, 1 core / (CPU per rerun) is the most
+reruns per second one replica can serve.
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from crowd import Student, cpu_seconds, create_students, database, server_env
 
 from tests.e2e.harness import AppServer
 
+ROUNDS = 5
 PAGES = ("", "cvs", "job_match", "flashcards", "interviews", "progress", "wallet")
 
 
-async def measure(base_url: str, email: str, pid: int, reruns: int) -> dict[str, tuple[float, float]]:
+async def measure(base_url: str, email: str, pid: int, reruns: int) -> dict[str, tuple[float, float, float]]:
     record: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     student = Student(base_url, email, record, errors)
@@ -34,17 +37,21 @@ async def measure(base_url: str, email: str, pid: int, reruns: int) -> dict[str,
     results = {}
     for page in PAGES:
         await student.client.run(page=page)
-        cpu, walls = cpu_seconds(pid), []
-        for _ in range(reruns):
-            walls.append(await student.client.run())
-        results[page] = ((cpu_seconds(pid) - cpu) / reruns, statistics.median(walls))
+        per_round, walls = max(1, reruns // ROUNDS), []
+        cpus = []
+        for _ in range(ROUNDS):
+            cpu = cpu_seconds(pid)
+            for _ in range(per_round):
+                walls.append(await student.client.run())
+            cpus.append((cpu_seconds(pid) - cpu) / per_round)
+        results[page] = (min(cpus), statistics.median(cpus), statistics.median(walls))
     await student.client.close()
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--reruns", type=int, default=40)
+    parser.add_argument("--reruns", type=int, default=50)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
     with database(args.postgres) as (folder, url):
@@ -54,9 +61,11 @@ def main() -> None:
             assert server.process is not None
             results = asyncio.run(measure(server.url, email, server.process.pid, args.reruns))
     print(f"rerun of a page, {'PostgreSQL' if args.postgres else 'SQLite'}, {args.reruns} reruns each:")
-    for page, (cpu, wall) in results.items():
-        print(f"  {page or 'dashboard':12} server CPU {cpu * 1000:5.0f} ms per rerun, wall p50 {wall * 1000:5.0f} ms")
-    print(f"  mean CPU {statistics.mean(c for c, _ in results.values()) * 1000:.0f} ms per rerun")
+    for page, (lowest, median, wall) in results.items():
+        print(f"  {page or 'dashboard':12} server CPU per rerun {lowest * 1000:4.0f} ms (lowest round), "
+              f"{median * 1000:4.0f} ms (median round); wall p50 {wall * 1000:4.0f} ms")
+    print(f"  mean over the pages: {statistics.mean(r[0] for r in results.values()) * 1000:.0f} ms (lowest rounds), "
+          f"{statistics.mean(r[1] for r in results.values()) * 1000:.0f} ms (median rounds)")
 
 
 if __name__ == "__main__":
