@@ -200,7 +200,7 @@ def due_cards(
         return [_view(card) for card in [*seen, *fresh][:limit]]
 
 
-def _introduced_today(actor: Actor, now: datetime) -> Select[tuple[int]]:
+def _introduced_today(actor: Actor, now: datetime) -> Select[int]:
     """How many never-reviewed cards were first reviewed today (UTC day), as one count query."""
     first_reviews = (
         select(Review.flashcard_id)
