@@ -39,6 +39,10 @@ def interval_label(wait: timedelta) -> str:
     return f"{round(days / 30)} mo" if days < 365 else f"{days / 365:.1f} y"
 
 
+def reveal(card_id: int) -> None:
+    st.session_state["fc_revealed"] = card_id
+
+
 with review_tab:
     due = deck.due_cards(ctx, actor, job_title=job_filter, skill=skill_filter)
     st.metric("Due now", len(due))
@@ -53,9 +57,9 @@ with review_tab:
             st.markdown(f"### {plain(card.front)}")
             if st.session_state.get("fc_revealed") == card.id:
                 st.markdown(plain(card.back))
-            elif st.button("Show answer", key="fc_reveal", type="primary", width="stretch"):
-                st.session_state["fc_revealed"] = card.id
-                st.rerun()
+            else:  # revealed in the click's own run, before the page is drawn: no second run
+                st.button("Show answer", key="fc_reveal", type="primary", width="stretch", on_click=reveal,
+                          args=(card.id,))  # fmt: skip
         if st.session_state.get("fc_revealed") == card.id:
             st.write("How well did you answer?")
             intervals = deck.next_intervals(ctx, actor, card.id)

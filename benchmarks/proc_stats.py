@@ -1,4 +1,5 @@
-"""CPU and memory of a server's process (or its whole tree: parser workers included), read from /proc."""
+"""CPU and memory of a server's process (or its whole tree: parser workers included) and of the whole machine,
+read from /proc."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def cpu_seconds(pid: int, *, whole_tree: bool = True) -> float:
         except (OSError, IndexError):
             continue
     return total / CLOCK_TICKS
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes on this machine have used (every core), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS
 
 
 def rss_mb(pid: int, *, whole_tree: bool = True) -> float:

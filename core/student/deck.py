@@ -194,15 +194,14 @@ def due_cards(
     due = _filtered(actor, job_title, skill).where(Flashcard.suspended.is_(False), Flashcard.due <= moment)
     studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
     with ctx.db.read() as session:
-        allowance = min(limit, _new_allowance(ctx, session, actor, moment))
+        allowance = min(limit, _new_allowance(ctx, session.scalar(_introduced_today(actor, moment)) or 0))
         seen = session.scalars(due.where(studied).order_by(Flashcard.due, Flashcard.id).limit(limit)).all()
         fresh = session.scalars(due.where(~studied).order_by(Flashcard.due, Flashcard.id).limit(allowance)).all()
         return [_view(card) for card in [*seen, *fresh][:limit]]
 
 
-def _new_allowance(ctx: AppContext, session: Session, actor: Actor, now: datetime) -> int:
-    """How many never-reviewed cards may still enter today (UTC day): the daily limit less those first
-    reviewed today."""
+def _introduced_today(actor: Actor, now: datetime) -> Select[int]:
+    """How many never-reviewed cards were first reviewed today (UTC day), as one count query."""
     first_reviews = (
         select(Review.flashcard_id)
         .where(Review.user_id == actor.id)
@@ -210,21 +209,27 @@ def _new_allowance(ctx: AppContext, session: Session, actor: Actor, now: datetim
         .having(func.min(Review.reviewed_at) >= datetime.combine(now.date(), time.min))
         .subquery()
     )
-    introduced = session.scalar(select(func.count()).select_from(first_reviews)) or 0
+    return select(func.count()).select_from(first_reviews)
+
+
+def _new_allowance(ctx: AppContext, introduced: int) -> int:
+    """How many never-reviewed cards may still enter today: the daily limit less those first reviewed today."""
     return max(0, ctx.settings.flashcards_new_per_day - introduced)
 
 
 def due_count(ctx: AppContext, actor: Actor, now: datetime | None = None) -> int:
-    """What the Review tab will offer now (the same rule as `due_cards`, without loading the cards)."""
+    """What the Review tab will offer now (the same rule as `due_cards`, without loading the cards), in one
+    query: the sidebar shows it on every run."""
     moment = now or utcnow()
-    due = select(func.count(Flashcard.id)).where(
-        Flashcard.user_id == actor.id, Flashcard.suspended.is_(False), Flashcard.due <= moment
-    )
     studied = Flashcard.id.in_(select(Review.flashcard_id).where(Review.user_id == actor.id))
+    counts = select(
+        func.count(Flashcard.id).filter(studied),
+        func.count(Flashcard.id).filter(~studied),
+        _introduced_today(actor, moment).scalar_subquery(),
+    ).where(Flashcard.user_id == actor.id, Flashcard.suspended.is_(False), Flashcard.due <= moment)
     with ctx.db.read() as session:
-        seen = session.scalar(due.where(studied)) or 0
-        fresh = session.scalar(due.where(~studied)) or 0
-        return seen + min(fresh, _new_allowance(ctx, session, actor, moment))
+        seen, fresh, introduced = session.execute(counts).one()
+        return seen + min(fresh, _new_allowance(ctx, introduced))
 
 
 def filters(ctx: AppContext, actor: Actor) -> tuple[list[str], list[str]]:

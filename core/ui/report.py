@@ -24,6 +24,9 @@ CHART_HEIGHT = 260
 PRIORITIES = (("high", "red"), ("medium", "orange"), ("low", "blue"))
 
 
+# The two charts depend on the scores only, and building a Plotly figure costs ~4 ms of CPU on every run that shows
+# a report: they are built once per process and scores, and shared (st.plotly_chart copies a figure, never alters it).
+@st.cache_resource(show_spinner=False, max_entries=256)
 def gauge(score: int) -> go.Figure:
     figure = go.Figure(
         go.Indicator(
@@ -46,6 +49,7 @@ def gauge(score: int) -> go.Figure:
     return figure
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
 def breakdown_bars(breakdown: dict[str, int]) -> go.Figure:
     parts = list(BREAKDOWN)[::-1]
     values = [breakdown[p] for p in parts]
@@ -164,6 +168,7 @@ def render_report(record: AnalysisRecord, *, key: str = "report", downloads: boo
 
 
 def report_downloads(record: AnalysisRecord, *, key: str) -> None:
+    """The files are made when their button is clicked, not on every run that shows the report."""
     stem = report_export.file_stem(record)
     pdf, markdown, raw = st.columns(3)
     pdf.download_button(
@@ -171,11 +176,11 @@ def report_downloads(record: AnalysisRecord, *, key: str) -> None:
         mime="application/pdf", icon=":material/picture_as_pdf:", key=f"{key}_pdf", on_click="ignore",
     )  # fmt: skip
     markdown.download_button(
-        "Download Markdown", data=report_export.to_markdown(record), file_name=f"{stem}.md",
+        "Download Markdown", data=lambda: report_export.to_markdown(record), file_name=f"{stem}.md",
         mime="text/markdown", icon=":material/description:", key=f"{key}_md", on_click="ignore",
     )  # fmt: skip
     raw.download_button(
-        "Download JSON", data=json.dumps(record.report.to_json(), ensure_ascii=False, indent=2),
+        "Download JSON", data=lambda: json.dumps(record.report.to_json(), ensure_ascii=False, indent=2),
         file_name=f"{stem}.json",
         mime="application/json", icon=":material/data_object:", key=f"{key}_json", on_click="ignore",
     )  # fmt: skip

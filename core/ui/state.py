@@ -43,8 +43,25 @@ def _context(settings_json: str) -> AppContext:
     return ctx
 
 
+# The environment the settings were last read from, and those settings as JSON (the context cache's key).
+_read_settings: tuple[dict[str, str], str] = ({}, "")
+
+
+def _settings_json() -> str:
+    """Settings read from the environment (their only source: env_file=None) only when it changed since the last
+    read. Reading them costs ~3.5 ms and a page run asks for the context a dozen times; a server's environment
+    never changes, a test's does, and comparing it costs ~0.05 ms."""
+    global _read_settings
+    environment = dict(os.environ)
+    seen, settings_json = _read_settings
+    if environment != seen or not settings_json:
+        settings_json = Settings().model_dump_json()
+        _read_settings = (environment, settings_json)  # one assignment: a concurrent run sees old or new, whole
+    return settings_json
+
+
 def get_ctx() -> AppContext:
-    return _context(Settings().model_dump_json())
+    return _context(_settings_json())
 
 
 ACTIVE_RECORDED_KEY = "last_active_recorded"

@@ -3,6 +3,7 @@ downloads the PDF report, reviews one of the new flashcards, and finds it all on
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import expect
@@ -43,6 +44,9 @@ def test_upload_match_download_review_and_progress(app, new_user, e2e_ctx):
 
     pdf = app.download("Download PDF")
     assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000, f"{len(pdf)} bytes starting {pdf[:8]!r}"
+    markdown = app.download("Download Markdown").decode()  # made on click, like the PDF
+    assert markdown.startswith("# ATS report: Data Analyst"), markdown[:80]
+    assert json.loads(app.download("Download JSON"))["ats_score"]["overall_score"] == report.overall_score
 
     app.go_to("Flashcards")
     due = deck.due_cards(e2e_ctx, student)

@@ -137,3 +137,23 @@ def test_thirty_concurrent_sign_ins_all_succeed(settings, _sqlite_database):
     with ThreadPoolExecutor(30) as pool:
         actors = list(pool.map(lambda n: users.authenticate(ctx, f"s{n}@example.com", PASSWORD), range(30)))
     assert sorted(actor.email for actor in actors) == sorted(f"s{n}@example.com" for n in range(30))
+
+
+def test_password_checks_beyond_one_per_core_wait_their_turn():
+    """bcrypt runs without the GIL: a crowd's checks take turns on the cores instead of all sharing them at once."""
+    hashed = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+    taken = 0
+    try:
+        for _ in range(users.PASSWORD_CHECKS_AT_ONCE):  # every lane taken, as by checks already running
+            users.PASSWORD_LANES.acquire()
+            taken += 1
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(users.verify_password, PASSWORD, hashed)
+            time.sleep(0.3)
+            assert not waiting.done()
+            users.PASSWORD_LANES.release()  # one lane frees up: the waiting check runs
+            taken -= 1
+            assert waiting.result(timeout=5) is True
+    finally:
+        for _ in range(taken):
+            users.PASSWORD_LANES.release()
