@@ -9,6 +9,7 @@ pathological file can never hang the app. Every failure is an AppError with a st
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import unicodedata
@@ -276,6 +277,7 @@ _ERROR_FOR_TYPE: dict[str, ErrorCode] = {
     "pdf": ErrorCode.PDF_PROCESSING_ERROR,
     "docx": ErrorCode.DOCX_PROCESSING_ERROR,
     "txt": ErrorCode.INVALID_FILE_FORMAT,
+    "report": ErrorCode.INVALID_INPUT,
 }
 
 
@@ -288,6 +290,18 @@ def parse_job(text: str, limits: ReadLimits) -> JobDescription:
     fields = _ask_worker({"type": "jd"}, data, limits, ErrorCode.TEXT_TOO_LONG, message)
     fields["any_of"] = {skill: tuple(alternatives) for skill, alternatives in fields["any_of"].items()}
     return JobDescription(**fields)
+
+
+def report_in_worker(resume: dict[str, Any], cv_text: str, job_text: str, limits: ReadLimits) -> dict[str, Any]:
+    """The report's JSON for a parsed CV and a job's text (core.engine.matching.report_for_job), made in a worker
+    under the time limit: the job is user text, and the report is a third of an analysis's CPU, which the web
+    process (one GIL for every user) would otherwise carry. A report the engine cannot make (a damaged stored
+    CV) is an INVALID_INPUT error without a message."""
+    message = "This job description took too long to read. Paste the posting's own text."
+    pair = {"resume": resume, "cv_text": cv_text, "job_text": job_text[:MAX_TEXT_CHARS]}
+    data = json.dumps(pair).encode("utf-8")
+    report: dict[str, Any] = _ask_worker({"type": "report"}, data, limits, ErrorCode.TEXT_TOO_LONG, message)
+    return report
 
 
 def parse_cv(text: str, limits: ReadLimits, today: date | None = None) -> dict[str, Any]:
@@ -345,6 +359,12 @@ def _parse_request(header: dict[str, Any], data: bytes) -> list[Any]:
             from core.engine.jd import parse_jd
 
             return ["ok", asdict(parse_jd(data.decode("utf-8")))]
+        if file_type == "report":
+            from core.engine.jd import parse_jd
+            from core.engine.matching import report_for_job
+
+            pair = json.loads(data)
+            return ["ok", report_for_job(pair["resume"], pair["cv_text"], parse_jd(pair["job_text"])).to_json()]
         doc = _EXTRACTORS[file_type](data, header["max_pages"])
         if not doc.text.strip():
             raise AppError(ErrorCode.EMPTY_FILE, "This file contains no text.")
@@ -579,15 +599,17 @@ _WARM_UP_TEXT = "Jane Example\njane@example.com\nEXPERIENCE\nData Analyst, Acme 
 
 
 def _warm_up() -> None:
-    """Before a worker says it is ready: load the skills taxonomy and pdfium and walk each parser once
-    (~1 s on the first file otherwise, paid by a user's request)."""
+    """Before a worker says it is ready: load the skills taxonomy and pdfium and walk each parser and the
+    report once (~1 s on the first file otherwise, paid by a user's request)."""
     import pypdfium2
 
     from core.engine.jd import parse_jd
     from core.engine.resume import parse_resume
 
-    parse_resume(_WARM_UP_TEXT)
+    resume = parse_resume(_WARM_UP_TEXT)
     parse_jd(_WARM_UP_TEXT)
+    pair = {"resume": resume, "cv_text": _WARM_UP_TEXT, "job_text": _WARM_UP_TEXT}
+    _parse_request({"type": "report"}, json.dumps(pair).encode())  # the keyword background, the role catalogue
     blank = io.BytesIO()
     document = pypdfium2.PdfDocument.new()
     document.new_page(612, 792)

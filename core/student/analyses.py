@@ -26,8 +26,7 @@ from core.ai.schemas import Flashcard, FlashcardsWording, InsightsWording
 from core.billing import ledger
 from core.billing.ledger import Charge
 from core.context import AppContext
-from core.engine.documents import parse_job
-from core.engine.matching import report_for_job
+from core.engine.documents import report_in_worker
 from core.engine.report import BREAKDOWN, Card, Insights, Meta, Report, load_report
 from core.errors import AppError, ErrorCode
 from core.models import CV, Analysis, Transaction
@@ -149,12 +148,14 @@ def run_analysis(
 
 
 def _engine_report(ctx: AppContext, inputs: _Inputs) -> Report:
-    job = parse_job(inputs.job_text, ctx.settings)  # in a worker, under the time limit: the JD is user text
     try:
-        return report_for_job(inputs.resume, inputs.cv_text, job)
-    except Exception as exc:  # a damaged stored CV must not show a traceback; the caller refunds
-        log.exception("analysis engine failed on CV %s", inputs.cv_id)
+        report = report_in_worker(inputs.resume, inputs.cv_text, inputs.job_text, ctx.settings)
+    except AppError as exc:  # a damaged stored CV must not show a traceback; the caller refunds
+        if exc.code != ErrorCode.INVALID_INPUT:
+            raise
+        log.error("analysis engine failed on CV %s", inputs.cv_id)
         raise AppError(ErrorCode.INVALID_INPUT, ENGINE_FAILED_MESSAGE) from exc
+    return Report.model_validate(report)
 
 
 def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Charge) -> AnalysisRecord:
@@ -184,7 +185,7 @@ def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Cha
             user_id=actor.id, cv_id=inputs.cv_id, job_id=job_id, cv_filename=inputs.cv_filename,
             job_title=job_title[:200], overall_score=report.ats_score.overall_score,
             **report.ats_score.breakdown.model_dump(include=set(BREAKDOWN)),
-            report=_validated(report), provider=provider, credits_charged=paid.amount, charge_id=paid.id,
+            report={}, provider=provider, credits_charged=paid.amount, charge_id=paid.id,
             job_text_hash=job_text_hash(inputs.job_text),
         )  # fmt: skip
         session.add(row)
@@ -197,7 +198,7 @@ def _analyse_and_store(ctx: AppContext, actor: Actor, inputs: _Inputs, paid: Cha
             session, actor.id, [card.model_dump() for card in report.flashcards], analysis_id=row.id, job_id=job_id,
             job_title=job_title[:200],
         )  # fmt: skip
-        row.report = _validated(report)
+        row.report = _validated(report)  # once its cards are counted (they need the row's id)
         session.flush()
         return _record(row)
 
