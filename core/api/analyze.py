@@ -22,6 +22,7 @@ from starlette.responses import JSONResponse
 
 from core.accounts import tokens
 from core.api import responses
+from core.api.bodies import read_body
 from core.api.ratelimit import RateLimiter
 from core.context import AppContext
 from core.engine.report import Report
@@ -44,24 +45,9 @@ def _analysis_threads(count: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=count, thread_name_prefix="api-analysis")
 
 
-class _TooLarge(Exception):
-    pass
-
-
 def _bearer(request: Request) -> str:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
-
-
-async def _read_body(request: Request, limit: int) -> None:
-    """Read the body into the request (so `form()` parses it), stopping as soon as it passes `limit`."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _TooLarge
-        chunks.append(chunk)
-    request._body = b"".join(chunks)  # Starlette replays a cached `_body`
 
 
 def _report_data(report: Report) -> dict[str, Any]:
@@ -97,10 +83,9 @@ async def analyze_resume(request: Request, ctx: AppContext, limiter: RateLimiter
             {"retry_after_seconds": wait}, headers={"Retry-After": str(wait)},
         )  # fmt: skip
     try:
-        await _read_body(request, limit)
+        if await read_body(request, limit) is None:
+            return too_large
         form = await request.form()
-    except _TooLarge:
-        return too_large
     except (HTTPException, ClientDisconnect) as exc:  # Request.form() reports a malformed body as a 400
         return responses.failure(400, str(ErrorCode.INVALID_INPUT), "Send a multipart/form-data body.",
                                  {"reason": str(getattr(exc, "detail", "") or exc)[:200]})  # fmt: skip

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from core.api import responses
-from core.api.webhooks import _small_body
+from core.api.bodies import MAX_EVENT_BYTES, read_body
 from core.context import AppContext
 from core.errors import ErrorCode
 from core.integrations.tavus import (
@@ -40,7 +40,7 @@ async def tavus(request: Request, ctx: AppContext) -> JSONResponse:
     token = request.path_params["token"]
     if not TOKEN.fullmatch(token):
         return responses.failure(404, str(ErrorCode.NOT_FOUND), UNKNOWN)
-    body = await _small_body(request)
+    body = await read_body(request, MAX_EVENT_BYTES)
     if body is None:
         return responses.failure(413, responses.REQUEST_TOO_LARGE, "The callback body is too large.")
     try:

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from core.api import responses
+from core.api.bodies import MAX_EVENT_BYTES, read_body
 from core.billing import purchases
 from core.context import AppContext
 from core.errors import AppError
@@ -22,23 +23,11 @@ from core.integrations.payments import webhook_link_status, webhook_signature_va
 
 log = logging.getLogger(__name__)
 
-MAX_WEBHOOK_BYTES = 256 * 1024
-
-
-async def _small_body(request: Request) -> bytes | None:
-    body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_WEBHOOK_BYTES:
-            return None
-    return body
-
-
 async def razorpay(request: Request, ctx: AppContext) -> JSONResponse:
     secret = ctx.settings.razorpay_webhook_secret
     if not secret or ctx.settings.payment_provider != "razorpay":
         return responses.failure(503, "WEBHOOK_NOT_CONFIGURED", "Razorpay webhooks are not set up on this server.")
-    body = await _small_body(request)
+    body = await read_body(request, MAX_EVENT_BYTES)
     if body is None:
         return responses.failure(413, responses.REQUEST_TOO_LARGE, "The webhook body is too large.")
     if not webhook_signature_valid(body, request.headers.get("x-razorpay-signature", ""), secret):
