@@ -243,7 +243,7 @@ def reconcile(ctx: AppContext, actor: Actor, within: float | None = None) -> lis
     questions share one deadline of that many seconds, and those it leaves unasked wait for the next visit.
     """
     provider = ctx.payments
-    with ctx.db.session() as session:
+    with ctx.db.read() as session:  # every student's sign-in asks: a read never waits for SQLite's write lock
         pending = session.execute(
             select(Payment.id, Payment.provider_ref)
             .where(
