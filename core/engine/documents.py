@@ -281,13 +281,15 @@ _ERROR_FOR_TYPE: dict[str, ErrorCode] = {
 }
 
 
+SLOW_JOB_MESSAGE = "This job description took too long to read. Paste the posting's own text."
+
+
 def parse_job(text: str, limits: ReadLimits) -> JobDescription:
     """core.engine.jd.parse_jd, run in a worker under the extraction time limit (as `parse_cv`)."""
     from core.engine.jd import JobDescription
 
-    message = "This job description took too long to read. Paste the posting's own text."
     data = text[:MAX_TEXT_CHARS].encode("utf-8")  # parse_jd reads no further: the pipe carries no more
-    fields = _ask_worker({"type": "jd"}, data, limits, ErrorCode.TEXT_TOO_LONG, message)
+    fields = _ask_worker({"type": "jd"}, data, limits, ErrorCode.TEXT_TOO_LONG, SLOW_JOB_MESSAGE)
     fields["any_of"] = {skill: tuple(alternatives) for skill, alternatives in fields["any_of"].items()}
     return JobDescription(**fields)
 
@@ -297,10 +299,9 @@ def report_in_worker(resume: dict[str, Any], cv_text: str, job_text: str, limits
     under the time limit: the job is user text, and the report is a third of an analysis's CPU, which the web
     process (one GIL for every user) would otherwise carry. A report the engine cannot make (a damaged stored
     CV) is an INVALID_INPUT error without a message."""
-    message = "This job description took too long to read. Paste the posting's own text."
     pair = {"resume": resume, "cv_text": cv_text, "job_text": job_text[:MAX_TEXT_CHARS]}
     data = json.dumps(pair).encode("utf-8")
-    report: dict[str, Any] = _ask_worker({"type": "report"}, data, limits, ErrorCode.TEXT_TOO_LONG, message)
+    report: dict[str, Any] = _ask_worker({"type": "report"}, data, limits, ErrorCode.TEXT_TOO_LONG, SLOW_JOB_MESSAGE)
     return report
 
 
